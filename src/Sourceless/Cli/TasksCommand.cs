@@ -1,0 +1,81 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Sourceless.Harness;
+using Sourceless.Tasks;
+using Sourceless.Targets;
+using Sourceless.Trials;
+
+namespace Sourceless.Cli;
+
+/// <summary><c>sourceless tasks list|show|validate</c>.</summary>
+public static class TasksCommand
+{
+    public static Command Create()
+    {
+        var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/ folder)." };
+        var tasks = new Option<string?>("--tasks") { Description = "Which tasks: 'all' (default), a count N, or names separated by commas." };
+
+        var list = new Command("list", "List the tasks of the suite with their category and summary.");
+        list.Options.Add(suite);
+        list.SetAction(pr => CliAction.RunAsync(() =>
+        {
+            var all = TaskSuite.Load(pr.GetValue(suite) ?? SourcelessHome.TasksDir).Tasks;
+            foreach (var t in all)
+                Console.WriteLine($"{t.Name,-22} {t.Category,-10} {(t.UsesLibDep ? "libdep " : "")}{(t.Vulnerability is { } v ? $"vuln:{v} " : "")}{t.Summary}");
+            Console.WriteLine($"{all.Count} tasks");
+            return Task.FromResult(0);
+        }));
+
+        var name = new Argument<string>("name") { Description = "The task's name." };
+        var show = new Command("show", "Print one task: spec, signature, generated header, change request.");
+        show.Options.Add(suite);
+        show.Arguments.Add(name);
+        show.SetAction(pr => CliAction.RunAsync(() =>
+        {
+            var t = TaskSuite.Load(pr.GetValue(suite) ?? SourcelessHome.TasksDir).Select(pr.GetValue(name))[0];
+            Console.WriteLine($"# {t.Name} ({t.Category}): {t.Summary}\n\n{t.V1.Spec}\n\n{t.Header}\nchange request:\n{t.V2.Spec}");
+            Console.WriteLine($"\n{t.V1.HandTests.Count} hand-picked tests, {t.V1.Random.Count} random; v2: {t.V2.HandTests.Count} + {t.V2.Random.Count}");
+            return Task.FromResult(0);
+        }));
+
+        var targets = new Option<string?>("--targets") { Description = "Targets to check, e.g. 'all' (default), '*/gcc/-O2', 'x86_64/clang/-O3'." };
+        var seed = new Option<ulong>("--seed") { Description = "Seed of the random test inputs.", DefaultValueFactory = _ => 1 };
+        var jobs = new Option<int>("--jobs") { Description = "Parallel builds and runs (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var work = new Option<string?>("--work") { Description = "Scratch folder for builds (default: a new folder under /var/tmp)." };
+        var validate = new Command("validate",
+            "Compile every task (v1, v2, vulnerable variant) on every target, run it as a bare image in the sandbox against its tests, and fail loudly on any broken task.");
+        validate.Options.Add(suite);
+        validate.Options.Add(tasks);
+        validate.Options.Add(targets);
+        validate.Options.Add(seed);
+        validate.Options.Add(jobs);
+        validate.Options.Add(work);
+        validate.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            var selected = TaskSuite.Load(pr.GetValue(suite) ?? SourcelessHome.TasksDir).Select(pr.GetValue(tasks));
+            var targetList = Target.ParseList(pr.GetValue(targets) ?? "all");
+            await Toolchain.CheckAsync(targetList, Tools.ToolRunner.Shared, ct);
+            string folder = pr.GetValue(work) ?? Path.Combine("/var/tmp", "sourceless-validate-" + Environment.ProcessId);
+            int j = Math.Max(1, pr.GetValue(jobs));
+            var services = new TrialServices(folder, j);
+            var sw = Stopwatch.StartNew();
+            int done = 0;
+            var results = await new TaskValidator(services).ValidateAsync(selected, targetList, pr.GetValue(seed), j, r =>
+            {
+                int n = Interlocked.Increment(ref done);
+                if (!r.Ok) Console.Error.WriteLine($"FAIL {r.Task} {r.Variant} {r.Target}: {r.Detail}");
+                else if (n % 50 == 0) Console.Error.WriteLine($"[validate] {n} checks, {sw.Elapsed.TotalSeconds:0}s");
+            }, ct);
+            int failed = results.Count(r => !r.Ok);
+            Console.WriteLine($"{selected.Count} tasks x {targetList.Count} targets: {results.Count - failed} checks passed, {failed} failed ({sw.Elapsed.TotalSeconds:0.0}s)");
+            foreach (var r in results.Where(r => !r.Ok)) Console.WriteLine($"BROKEN {r.Task} [{r.Variant}] {r.Target}: {r.Detail}");
+            return failed == 0 ? 0 : CliAction.BrokenTaskExit;
+        }));
+
+        var cmd = new Command("tasks", "Inspect and validate the task suite.");
+        cmd.Subcommands.Add(list);
+        cmd.Subcommands.Add(show);
+        cmd.Subcommands.Add(validate);
+        return cmd;
+    }
+}

@@ -1,0 +1,38 @@
+using System.Diagnostics;
+using Sourceless.Artifacts;
+using Sourceless.Harness;
+using Sourceless.Targets;
+
+namespace Sourceless.Contenders;
+
+/// <summary>The compiler itself: the task's reference source (or v2 source) through real gcc or
+/// clang, then linked into a bare image. Its artifact carries the source, the object file (with
+/// symbols, relocations and DWARF) and the list of imports it calls.</summary>
+public sealed class CompilerContender(string compiler, ContenderServices services) : IContender
+{
+    public string Name => compiler;
+
+    public string Description => $"reference C source compiled by {compiler} (real toolchain, cross for aarch64/riscv64)";
+
+    public bool Serves(Target target) => target.Compiler == compiler;
+
+    public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var target = request.Target;
+        string obj = Path.Combine(request.WorkFolder, "function.o");
+        var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
+        var args = Toolchain.CompileArgs(target, request.Version.ReferencePath, obj,
+            [request.HeaderFolder, SourcelessHome.LibDepDir]);
+        var compile = await services.Tools.RunAsync(tool, args, ct);
+        if (!compile.Succeeded) return Generation.Failed("compile: " + compile.ErrorSummary(), sw, [compile.Invocation]);
+        var link = await services.Linker.LinkAsync(target.Isa, obj, request.Task.Signature.Name, request.WorkFolder, ct);
+        if (link.Image is null) return Generation.Failed(link.Failure!, sw, [compile.Invocation, .. link.Invocations]);
+        string source = request.Task.Header + "\n/* " + Path.GetFileName(request.Version.ReferencePath) + " */\n"
+            + await File.ReadAllTextAsync(request.Version.ReferencePath, ct);
+        var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, target, request.Index, link.Image,
+            source, await File.ReadAllBytesAsync(obj, ct), link.Dependencies);
+        sw.Stop();
+        return Generation.Success(artifact, sw, [compile.Invocation, .. link.Invocations]);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Globalization;
+
+namespace Sourceless.Contenders;
+
+/// <summary>Turns contender names from the command line into contenders. Known: gcc, clang,
+/// noisy:P (P a bit-flip rate in [0, 1]).</summary>
+public static class ContenderRegistry
+{
+    public const string Defaults = "gcc,clang,noisy:0.001";
+
+    public static readonly IReadOnlyList<string> Known = ["gcc", "clang", "noisy:P"];
+
+    public static IReadOnlyList<IContender> Parse(string? text, ContenderServices services)
+    {
+        var compilers = new Dictionary<string, IContender>
+        {
+            ["gcc"] = new CompilerContender("gcc", services),
+            ["clang"] = new CompilerContender("clang", services),
+        };
+        var result = new List<IContender>();
+        foreach (var name in (string.IsNullOrWhiteSpace(text) ? Defaults : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            IContender contender = name switch
+            {
+                "gcc" or "clang" => compilers[name],
+                _ when name.StartsWith("noisy:", StringComparison.Ordinal) => new NoisyContender(ParseRate(name), compilers),
+                _ => throw new UserError($"unknown contender '{name}' (known: {string.Join(", ", Known)})"),
+            };
+            if (result.Any(c => c.Name == contender.Name)) throw new UserError($"contender '{contender.Name}' given twice");
+            result.Add(contender);
+        }
+        if (result.Count == 0) throw new UserError("--contenders: name at least one contender");
+        return result;
+    }
+
+    private static double ParseRate(string name)
+    {
+        string text = name["noisy:".Length..];
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p < 0 || p > 1 || double.IsNaN(p))
+            throw new UserError($"contender '{name}': P must be a bit-flip rate between 0 and 1, e.g. noisy:0.001");
+        return p;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sourceless.Artifacts;
+using Sourceless.Tasks;
+using Sourceless.Targets;
+
+namespace Sourceless.Contenders;
+
+/// <summary>
+/// "Stochastic error added to a solved problem": the target compiler's bytes with independent
+/// bit flips at rate P per bit, a fresh seeded draw per generation. It hands over bare bytes only,
+/// as a direct-binary generator would: no source, no object file, no declared dependencies.
+/// </summary>
+public sealed class NoisyContender(double rate, IReadOnlyDictionary<string, IContender> compilers) : IContender
+{
+    public double Rate => rate;
+
+    public string Name => "noisy:" + rate.ToString("0.######", CultureInfo.InvariantCulture);
+
+    public string Description => $"the compiler's bytes with seeded independent bit flips at rate {rate.ToString(CultureInfo.InvariantCulture)} per bit";
+
+    public bool Serves(Target target) => compilers.ContainsKey(target.Compiler);
+
+    public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var inner = await compilers[request.Target.Compiler].GenerateAsync(request, ct);
+        if (inner.Artifact is null) return inner with { LatencyMs = sw.Elapsed.TotalMilliseconds };
+        var rng = new SplitMix64(SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index));
+        var code = Flip(inner.Artifact.Code, rate, rng);
+        var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, code, null, null, []);
+        sw.Stop();
+        return Generation.Success(artifact, sw, inner.Invocations);
+    }
+
+    /// <summary>Flips each bit independently with probability p, drawing the gap to the next flip
+    /// from the geometric distribution (one draw per flip, not one per bit).</summary>
+    public static byte[] Flip(byte[] code, double p, SplitMix64 rng)
+    {
+        var result = (byte[])code.Clone();
+        if (p <= 0) return result;
+        long bits = (long)code.Length * 8;
+        double logq = Math.Log(1 - Math.Min(p, 0.999999));
+        long pos = -1;
+        while (true)
+        {
+            double u = 1 - rng.NextDouble();
+            pos += 1 + (long)Math.Floor(Math.Log(u) / logq);
+            if (pos >= bits || pos < 0) break;
+            result[pos / 8] ^= (byte)(1 << (int)(pos % 8));
+        }
+        return result;
+    }
+}

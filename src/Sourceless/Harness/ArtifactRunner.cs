@@ -1,0 +1,39 @@
+using Sourceless.Sandbox;
+using Sourceless.Targets;
+
+namespace Sourceless.Harness;
+
+/// <summary>One sandboxed run of a task's tests: the outcome, and the raw sandbox result behind it.</summary>
+public sealed record Execution(Outcome Outcome, SandboxResult Raw);
+
+/// <summary>Runs a test plan against code inside the sandbox: bare images through the ISA's bare
+/// driver, or a linked driver as it is. Nothing untrusted runs outside <see cref="Sandbox.Sandbox"/>.</summary>
+public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandbox)
+{
+    public Sandbox.Sandbox Sandbox => sandbox;
+
+    public async Task<Execution> RunBareAsync(TestPlan plan, Isa isa, byte[] code, CancellationToken ct,
+        string libDepVersion = LibDep.Current, int timeRepeats = 0)
+    {
+        string driver = await harness.BareDriverAsync(plan, isa, ct);
+        string image = harness.Workspace.ImagePath(code);
+        var args = new List<string> { "--bare", image };
+        if (timeRepeats > 0) args.AddRange(["--time", timeRepeats.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        return await RunAsync(plan, isa, driver, args, [Path.GetDirectoryName(image)!], libDepVersion, ct);
+    }
+
+    public Task<Execution> RunLinkedAsync(TestPlan plan, Isa isa, string linkedDriver, CancellationToken ct,
+        string libDepVersion = LibDep.Current) =>
+        RunAsync(plan, isa, linkedDriver, ["--linked"], [], libDepVersion, ct);
+
+    private async Task<Execution> RunAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
+        IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
+    {
+        string libdir = await harness.LibDep.FolderAsync(isa, libDepVersion, ct);
+        var request = new SandboxRequest(isa, driver, args,
+            [Path.GetDirectoryName(driver)!, libdir, .. extraPaths],
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = libdir });
+        var raw = await sandbox.RunAsync(request, ct);
+        return new Execution(OutcomeClassifier.Classify(raw, plan.Expected), raw);
+    }
+}

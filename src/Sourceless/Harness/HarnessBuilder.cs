@@ -1,0 +1,60 @@
+using System.Collections.Concurrent;
+using Sourceless.Tasks;
+using Sourceless.Targets;
+using Sourceless.Tools;
+
+namespace Sourceless.Harness;
+
+/// <summary>
+/// Builds the trusted drivers: per task version, task.h and driver.c are written once; per ISA
+/// the bare driver (loads an image file) is compiled once by that ISA's gcc and linked against
+/// libdep. Linked drivers (a function object linked in) serve the reference builds.
+/// </summary>
+public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep libDep, ImportTable imports)
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _drivers = new();
+
+    public ImportTable Imports => imports;
+    public LibDep LibDep => libDep;
+    public Workspace Workspace => workspace;
+
+    /// <summary>Writes task.h and driver.c for these cases; returns the folder.</summary>
+    public string WriteSources(TaskDefinition task, string versionLabel, IReadOnlyList<TestCase> cases)
+    {
+        string dir = workspace.Dir("harness", task.Name, versionLabel);
+        Workspace.WriteIfChanged(Path.Combine(dir, "task.h"), task.Header);
+        Workspace.WriteIfChanged(Path.Combine(dir, "driver.c"), DriverSource.Generate(task, cases, imports));
+        return dir;
+    }
+
+    public IReadOnlyList<string> IncludeDirs(string folder) => [folder, SourcelessHome.HarnessDir, SourcelessHome.LibDepDir];
+
+    /// <summary>The bare driver of a plan for an ISA, compiled on first use.</summary>
+    public Task<string> BareDriverAsync(TestPlan plan, Isa isa, CancellationToken ct) =>
+        _drivers.GetOrAdd($"{plan.Folder}|{isa.Name}", _ => new Lazy<Task<string>>(() =>
+            CompileDriverAsync(plan.Folder, isa, Path.Combine(plan.Folder, $"driver-{isa.Name}"), null, ct))).Value;
+
+    /// <summary>A driver with the function object linked in (no image loading).</summary>
+    public Task<string> LinkedDriverAsync(TestPlan plan, Isa isa, string objectPath, string label, CancellationToken ct) =>
+        _drivers.GetOrAdd($"{plan.Folder}|{isa.Name}|{objectPath}", _ => new Lazy<Task<string>>(() =>
+            CompileDriverAsync(plan.Folder, isa, Path.Combine(plan.Folder, $"driver-{isa.Name}-linked-{label}"), objectPath, ct))).Value;
+
+    private async Task<string> CompileDriverAsync(string folder, Isa isa, string output, string? linkedObject, CancellationToken ct)
+    {
+        string source = Path.Combine(folder, "driver.c");
+        if (File.Exists(output) && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(source)
+            && (linkedObject is null || File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(linkedObject)))
+            return output;
+        string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
+        var args = new List<string> { "-O1", "-std=gnu11", "-w" };
+        args.AddRange(IncludeDirs(folder).Select(d => "-I" + d));
+        if (linkedObject is not null) args.Add("-DSL_LINKED");
+        args.AddRange([source, "-o", output + ".tmp"]);
+        if (linkedObject is not null) args.Add(linkedObject);
+        args.AddRange(["-L" + libdir, "-ldep"]);
+        var r = await tools.RunAsync(isa.Gcc, args, ct);
+        if (!r.Succeeded) throw new InvalidOperationException($"driver build failed for {folder} on {isa}: {r.ErrorSummary()}");
+        File.Move(output + ".tmp", output, overwrite: true);
+        return output;
+    }
+}

@@ -1,0 +1,69 @@
+using Sourceless.Sandbox;
+using Sourceless.Tasks;
+using Sourceless.Targets;
+using Sourceless.Tools;
+
+namespace Sourceless.Harness;
+
+/// <summary>A task whose reference disagrees with its own tests, or does not build: the trial
+/// refuses to measure contenders against it.</summary>
+public sealed class TaskBrokenException(string task, string message) : Exception($"task {task} is broken: {message}")
+{
+    public string Task { get; } = task;
+}
+
+/// <summary>
+/// Makes a task version's hidden test set: its hand-picked cases, plus seeded random cases whose
+/// expected outputs are what the reference source compiled by gcc -O0 (x86_64) produces. The
+/// reference must also reproduce every hand-written expectation, or the task is broken.
+/// </summary>
+public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, ToolRunner tools)
+{
+    public static readonly Target ReferenceTarget = new(Isa.X86_64, "gcc", "-O0");
+
+    public async Task<TestPlan> PlanAsync(TaskDefinition task, TaskVersion version, ulong seed, CancellationToken ct)
+    {
+        var rng = new SplitMix64(SplitMix64.SeedFrom(seed, task.Name, version.Label, "tests"));
+        var cases = new List<TestCase>(version.HandTests);
+        for (int i = 0; i < version.Random.Count; i++)
+            cases.Add(new TestCase(cases.Count, "random", version.Random.Draw(task.Signature, rng), null));
+        string folder;
+        try
+        {
+            folder = harness.WriteSources(task, version.Label, cases);
+        }
+        catch (FormatException e)
+        {
+            throw new TaskBrokenException(task.Name, e.Message);
+        }
+        var draft = new TestPlan(task, version, cases, folder);
+        string obj = await CompileReferenceAsync(draft, ReferenceTarget, version.ReferencePath, "ref", ct);
+        string driver = await harness.LinkedDriverAsync(draft, ReferenceTarget.Isa, obj, "ref-O0", ct);
+        var reference = await runner.RunLinkedAsync(draft with { Cases = cases.Select(c => c with { Expected = "" }).ToList() }, ReferenceTarget.Isa, driver, ct);
+        var report = DriverReport.Parse(reference.Raw.StandardOutput);
+        if (report.Error is not null || report.StatusKind != "exit" || report.StatusValue != 0)
+            throw new TaskBrokenException(task.Name, $"{version.Label} reference did not run cleanly at {ReferenceTarget}: {reference.Outcome.Detail} {report.StatusKind} {report.StatusValue}");
+        var final = new List<TestCase>(cases.Count);
+        foreach (var c in cases)
+        {
+            if (!report.Cases.TryGetValue(c.Index, out var got))
+                throw new TaskBrokenException(task.Name, $"{version.Label} reference gave no result for {c.Kind} case {c.Index}");
+            if (c.Expected is not null && c.Expected != got)
+                throw new TaskBrokenException(task.Name, $"{version.Label} hand test {c.Index}: task.txt expects {c.Expected}, the reference gives {got}");
+            final.Add(c with { Expected = got });
+        }
+        return draft with { Cases = final };
+    }
+
+    /// <summary>Compiles a source of the task (reference, v2 or vulnerable variant) for a target.</summary>
+    public async Task<string> CompileReferenceAsync(TestPlan plan, Target target, string source, string label, CancellationToken ct)
+    {
+        string output = Path.Combine(plan.Folder, $"{label}-{target.Isa.Name}-{target.Compiler}{target.OptLevel}.o");
+        if (File.Exists(output) && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(source)) return output;
+        var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
+        var r = await tools.RunAsync(tool, Toolchain.CompileArgs(target, source, output + ".tmp", harness.IncludeDirs(plan.Folder)), ct);
+        if (!r.Succeeded) throw new TaskBrokenException(plan.Task.Name, $"{Path.GetFileName(source)} does not compile for {target}: {r.ErrorSummary()}");
+        File.Move(output + ".tmp", output, overwrite: true);
+        return output;
+    }
+}

@@ -1,0 +1,17 @@
+using System.CommandLine;
+using Sourceless.Cli;
+
+namespace Sourceless;
+
+public static class Program
+{
+    public static Task<int> Main(string[] args)
+    {
+        var root = new RootCommand(
+            "Sourceless: puts 'AI writes the compiled binary directly, no source code' on trial against real compilers.\n" +
+            "Each of the essay's concerns is a measured experiment; 'sourceless trial' runs them and writes the report.");
+        root.Subcommands.Add(TrialCommand.Create());
+        root.Subcommands.Add(TasksCommand.Create());
+        return root.Parse(args).InvokeAsync();
+    }
+}

@@ -1,0 +1,151 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using Sourceless.Tools;
+
+namespace Sourceless.Sandbox;
+
+/// <summary>
+/// Runs untrusted code: bwrap (every namespace unshared: no network, new pid namespace; read-only
+/// root; a size-capped private tmpfs as scratch; cleared environment), prlimit (CPU seconds,
+/// address space, file size, open files, processes, no core files), a wall-clock timeout and an
+/// output cap enforced here, all under an unprivileged uid. The uid matters: root ignores
+/// RLIMIT_NPROC, so a fork bomb run as root could take the machine down.
+/// </summary>
+public sealed class Sandbox
+{
+    /// <summary>First uid of the pool; one uid per concurrent run keeps NPROC accounting separate.</summary>
+    public const int FirstUid = 61000;
+
+    private readonly ConcurrentBag<int> _uids = new();
+    private readonly SemaphoreSlim _slots;
+    private static readonly bool IsRoot = Environment.UserName == "root" || geteuid() == 0;
+
+    public SandboxLimits Limits { get; }
+
+    public Sandbox(SandboxLimits limits, int concurrency)
+    {
+        Limits = limits;
+        _slots = new SemaphoreSlim(concurrency, concurrency);
+        for (int i = 0; i < concurrency; i++) _uids.Add(FirstUid + i);
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
+    private static extern uint geteuid();
+
+    public IReadOnlyList<string> BuildCommand(SandboxRequest request, int uid)
+    {
+        var cmd = new List<string>();
+        if (IsRoot)
+            cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"]);
+        var l = Limits;
+        cmd.AddRange(["prlimit", $"--cpu={l.CpuSeconds}", $"--as={l.AddressSpaceBytes}", $"--fsize={l.FileSizeBytes}",
+            $"--nofile={l.OpenFiles}", $"--nproc={l.Processes}", "--core=0", "--"]);
+        cmd.AddRange(["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
+            "--dev", "/dev", "--proc", "/proc", "--size", l.ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
+        // The tmpfs hides the host's /tmp: bind back what the run must read (drivers, images, libdep).
+        foreach (var path in request.ReadOnlyPaths.Distinct()) cmd.AddRange(["--ro-bind", path, path]);
+        cmd.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--chdir", "/tmp", "--"]);
+        if (request.Isa.Qemu is { } qemu)
+        {
+            cmd.AddRange([qemu, "-L", request.Isa.Sysroot!]);
+            foreach (var (k, v) in request.Environment) cmd.AddRange(["-E", $"{k}={v}"]);
+        }
+        else if (request.Environment.Count > 0)
+        {
+            // Native: set the guest environment through env so bwrap's --clearenv still applies first.
+            cmd.Add("env");
+            foreach (var (k, v) in request.Environment) cmd.Add($"{k}={v}");
+        }
+        cmd.Add(request.Program);
+        cmd.AddRange(request.Arguments);
+        return cmd;
+    }
+
+    public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        _uids.TryTake(out int uid);
+        try
+        {
+            return await RunAsUidAsync(request, uid, ct);
+        }
+        finally
+        {
+            _uids.Add(uid);
+            _slots.Release();
+        }
+    }
+
+    private async Task<SandboxResult> RunAsUidAsync(SandboxRequest request, int uid, CancellationToken ct)
+    {
+        var cmd = BuildCommand(request, uid);
+        var psi = new ProcessStartInfo(cmd[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+        var sw = Stopwatch.StartNew();
+        using var process = new Process { StartInfo = psi };
+        try
+        {
+            process.Start();
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            return new SandboxResult(127, "", $"could not start sandbox: {e.Message}", false, false, 0, CommandLine.Format(cmd[0], cmd.Skip(1)));
+        }
+        process.StandardInput.Close();
+        using var kill = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        kill.CancelAfter(Limits.WallClock);
+        bool capped = false;
+        void OnCap() { capped = true; Kill(process); }
+        var stdout = ReadCappedAsync(process.StandardOutput.BaseStream, Limits.OutputBytes, OnCap);
+        var stderr = ReadCappedAsync(process.StandardError.BaseStream, 64 << 10, () => { });
+        bool timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(kill.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Kill(process);
+            ct.ThrowIfCancellationRequested();
+            timedOut = true;
+            await process.WaitForExitAsync(CancellationToken.None);
+        }
+        string output = await stdout, error = await stderr;
+        sw.Stop();
+        return new SandboxResult(process.ExitCode, output, error, timedOut, capped, sw.Elapsed.TotalMilliseconds,
+            CommandLine.Format(cmd[0], cmd.Skip(1)));
+    }
+
+    private static void Kill(Process p)
+    {
+        // SIGKILL to the whole tree; bwrap's --die-with-parent then takes down the pid namespace.
+        try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }
+    }
+
+    /// <summary>Reads at most <paramref name="cap"/> bytes and keeps draining nothing more: past the
+    /// cap the producer is killed, so 100 MB of output never reaches memory.</summary>
+    private static async Task<string> ReadCappedAsync(Stream stream, int cap, Action onCap)
+    {
+        var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        while (true)
+        {
+            int n;
+            try { n = await stream.ReadAsync(chunk); }
+            catch (IOException) { break; }
+            if (n == 0) break;
+            int keep = (int)Math.Min(n, cap - buffer.Length);
+            if (keep > 0) buffer.Write(chunk, 0, keep);
+            if (buffer.Length >= cap) { onCap(); break; }
+        }
+        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
+    }
+}

@@ -1,0 +1,40 @@
+namespace Sourceless.Tasks;
+
+/// <summary>
+/// A Task (DESIGN.md): one unit of software with a spec, a C signature, a reference source, I/O
+/// tests and a change request. Loaded from one folder of the suite (docs/task-format.md).
+/// </summary>
+public sealed record TaskDefinition(
+    string Name,
+    string Folder,
+    string Category,
+    string Summary,
+    Signature Signature,
+    string Types,
+    bool UsesLibDep,
+    int BufferSize,
+    TaskVersion V1,
+    TaskVersion V2,
+    string? Vulnerability,
+    string? VulnerablePath,
+    IReadOnlyList<IReadOnlyList<Values.Value>> Exploits)
+{
+    /// <summary>The header every build of this task includes: types and the prototype.</summary>
+    public string Header
+    {
+        get
+        {
+            var lines = new List<string>
+            {
+                $"/* task.h for {Name}: generated from task.txt by Sourceless */",
+                "#ifndef SL_TASK_H", "#define SL_TASK_H",
+                "#include <stddef.h>", "#include <stdint.h>", "#include <stdbool.h>",
+            };
+            if (UsesLibDep) lines.Add("#include \"dep.h\"");
+            if (Types.Length > 0) lines.Add(Types);
+            lines.Add(Signature.Declaration + ";");
+            lines.Add("#endif");
+            return string.Join('\n', lines) + "\n";
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Sourceless.Artifacts;
+using Sourceless.Contenders;
+using Sourceless.Harness;
+using Sourceless.Sandbox;
+using Sourceless.Tools;
+
+namespace Sourceless.Trials;
+
+/// <summary>The wiring of one run: a workspace folder and the services built on it.</summary>
+public sealed class TrialServices
+{
+    public Workspace Workspace { get; }
+    public ToolRunner Tools { get; }
+    public ImportTable Imports { get; }
+    public LibDep LibDep { get; }
+    public HarnessBuilder Harness { get; }
+    public Sandbox.Sandbox Sandbox { get; }
+    public ArtifactRunner Runner { get; }
+    public TestPlanner Planner { get; }
+    public ContenderServices Contenders { get; }
+
+    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null)
+    {
+        Workspace = new Workspace(workFolder);
+        Tools = ToolRunner.Shared;
+        Imports = ImportTable.Load();
+        LibDep = new LibDep(Workspace, Tools);
+        Harness = new HarnessBuilder(Workspace, Tools, LibDep, Imports);
+        Sandbox = new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
+        Runner = new ArtifactRunner(Harness, Sandbox);
+        Planner = new TestPlanner(Harness, Runner, Tools);
+        Contenders = new ContenderServices(Tools, new FlatImageLinker(Tools, Imports), Harness);
+    }
+}

@@ -1,0 +1,9 @@
+#include "task.h"
+
+int add_sat(int a, int b)
+{
+    long long s = (long long)a + b;
+    if (s > 2147483647LL) return 2147483647;
+    if (s < -2147483647LL) return -2147483647;
+    return (int)s;
+}
