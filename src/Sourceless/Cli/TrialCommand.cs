@@ -1,8 +1,93 @@
 using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sourceless.Report;
+using Sourceless.Store;
+using Sourceless.Trials;
 
 namespace Sourceless.Cli;
 
+/// <summary><c>sourceless trial</c>: the main job.</summary>
 public static class TrialCommand
 {
-    public static Command Create() => new("trial", "Run a trial (not yet wired).");
+    public static Command Create()
+    {
+        var tasks = new Option<string?>("--tasks") { Description = "Tasks to run: 'all' (default), a count N (spread over categories), or names separated by commas." };
+        var contenders = new Option<string?>("--contenders") { Description = $"Contenders, comma-separated: gcc, clang, noisy:P (P = bit-flip rate per bit). Default: {Contenders.ContenderRegistry.Defaults}." };
+        var targets = new Option<string?>("--targets") { Description = "Targets isa/compiler/level, comma-separated; '*' matches any part; 'all' = 3 ISAs x gcc,clang x -O0,-O2,-O3. Default: */*/-O2." };
+        var seed = new Option<ulong?>("--seed") { Description = "Seed for random test inputs and noisy contenders (default 1). Same seed, same inputs: same results." };
+        var generations = new Option<int?>("--generations", "-k") { Description = "Generations per task and target, for the determinism measure (default 3)." };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Work items in parallel (default: number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
+        var json = new Option<bool>("--json") { Description = "Print the scores and per-stage times as one JSON object on stdout (progress stays on stderr)." };
+        var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/)." };
+
+        var cmd = new Command("trial",
+            "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json.\n" +
+            "With no options: all built-in tasks, contenders gcc, clang and noisy:0.001, targets x86_64, aarch64 and riscv64 at -O2.");
+        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, jobs, outDir, resume, json, suite }) cmd.Options.Add(o);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            string? resumeDir = pr.GetValue(resume);
+            if (resumeDir is not null)
+            {
+                var given = new (string Name, bool Set)[]
+                {
+                    ("--tasks", pr.GetValue(tasks) is not null), ("--contenders", pr.GetValue(contenders) is not null),
+                    ("--targets", pr.GetValue(targets) is not null), ("--seed", pr.GetValue(seed) is not null),
+                    ("--generations", pr.GetValue(generations) is not null), ("--out", pr.GetValue(outDir) is not null), ("--suite", pr.GetValue(suite) is not null),
+                }.Where(g => g.Set).Select(g => g.Name).ToList();
+                if (given.Count > 0)
+                    throw new UserError($"--resume continues the stored trial with its own settings; drop {string.Join(", ", given)}");
+            }
+            var options = new TrialOptions
+            {
+                Tasks = pr.GetValue(tasks) ?? "all",
+                Contenders = pr.GetValue(contenders) ?? Contenders.ContenderRegistry.Defaults,
+                Targets = pr.GetValue(targets) ?? "default",
+                Seed = pr.GetValue(seed) ?? 1,
+                Generations = pr.GetValue(generations) ?? 3,
+                Jobs = pr.GetValue(jobs),
+                Out = pr.GetValue(outDir),
+                Resume = resumeDir,
+                Json = pr.GetValue(json),
+                Suite = pr.GetValue(suite),
+            };
+            var result = await new TrialRunner(options).RunAsync(ct);
+            if (options.Json) PrintJson(result);
+            else
+            {
+                Console.WriteLine(MarkdownReport.Render(result.Report, result.Stages, result.ElapsedSeconds));
+                Console.WriteLine($"Report: {Path.Combine(result.Folder, "report.html")}");
+            }
+            Console.Error.WriteLine($"trial finished in {result.ElapsedSeconds:0.0} s: " +
+                string.Join(", ", result.Stages.Select(s => $"{s.Stage} {s.Seconds:0.0}s")));
+            return 0;
+        }));
+        return cmd;
+    }
+
+    private static void PrintJson(TrialResult result)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("folder", result.Folder);
+        w.WriteNumber("elapsed_s", Math.Round(result.ElapsedSeconds, 3));
+        w.WriteStartArray("stages");
+        foreach (var (stage, seconds, items) in result.Stages)
+        {
+            w.WriteStartObject();
+            w.WriteString("stage", stage);
+            w.WriteNumber("seconds", Math.Round(seconds, 3));
+            w.WriteNumber("items", items);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        JsonExport.WriteScores(w, result.Report);
+        w.WriteEndObject();
+        w.Flush();
+        stdout.WriteByte((byte)'\n');
+    }
 }

@@ -10,6 +10,25 @@ public static class ContenderRegistry
 
     public static readonly IReadOnlyList<string> Known = ["gcc", "clang", "noisy:P"];
 
+    /// <summary>Validates names and returns them in canonical spelling, without building anything.</summary>
+    public static IReadOnlyList<string> ParseNames(string? text)
+    {
+        var result = new List<string>();
+        foreach (var name in (string.IsNullOrWhiteSpace(text) ? Defaults : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            string canonical = name switch
+            {
+                "gcc" or "clang" => name,
+                _ when name.StartsWith("noisy:", StringComparison.Ordinal) => "noisy:" + ParseRate(name).ToString("0.######", CultureInfo.InvariantCulture),
+                _ => throw new UserError($"unknown contender '{name}' (known: {string.Join(", ", Known)})"),
+            };
+            if (result.Contains(canonical)) throw new UserError($"contender '{canonical}' given twice");
+            result.Add(canonical);
+        }
+        if (result.Count == 0) throw new UserError("--contenders: name at least one contender");
+        return result;
+    }
+
     public static IReadOnlyList<IContender> Parse(string? text, ContenderServices services)
     {
         var compilers = new Dictionary<string, IContender>
@@ -17,20 +36,9 @@ public static class ContenderRegistry
             ["gcc"] = new CompilerContender("gcc", services),
             ["clang"] = new CompilerContender("clang", services),
         };
-        var result = new List<IContender>();
-        foreach (var name in (string.IsNullOrWhiteSpace(text) ? Defaults : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-        {
-            IContender contender = name switch
-            {
-                "gcc" or "clang" => compilers[name],
-                _ when name.StartsWith("noisy:", StringComparison.Ordinal) => new NoisyContender(ParseRate(name), compilers),
-                _ => throw new UserError($"unknown contender '{name}' (known: {string.Join(", ", Known)})"),
-            };
-            if (result.Any(c => c.Name == contender.Name)) throw new UserError($"contender '{contender.Name}' given twice");
-            result.Add(contender);
-        }
-        if (result.Count == 0) throw new UserError("--contenders: name at least one contender");
-        return result;
+        return ParseNames(text).Select(name => name.StartsWith("noisy:", StringComparison.Ordinal)
+            ? new NoisyContender(ParseRate(name), compilers)
+            : compilers[name]).ToList();
     }
 
     private static double ParseRate(string name)

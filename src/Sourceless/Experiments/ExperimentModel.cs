@@ -1,0 +1,15 @@
+namespace Sourceless.Experiments;
+
+/// <summary>One contender's 0-100 score on one experiment, with the formula in words, the SQL that
+/// computed it from the stored raw rows, and the numbers that went in.</summary>
+public sealed record ExperimentScore(string Experiment, Concern Concern, string Contender, double Score, string Breakdown);
+
+/// <summary>A table for the report; every cell is plain text (escaped when rendered).</summary>
+public sealed record ReportTable(string Caption, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows);
+
+/// <summary>An experiment's part of the report.</summary>
+public sealed record ReportSection(string ExperimentId, Concern Concern, string Title, string Explanation, string Formula, string ScoreSql,
+    IReadOnlyList<ExperimentScore> Scores, IReadOnlyList<ReportTable> Tables, IReadOnlyList<BarSeries> Bars);
+
+/// <summary>A small bar chart inside a section: one value per (category, series).</summary>
+public sealed record BarSeries(string Caption, IReadOnlyList<string> Categories, IReadOnlyList<(string Series, IReadOnlyList<double> Values)> Series, string Unit);

@@ -1,0 +1,96 @@
+using Sourceless.Store;
+using Sourceless.Trials;
+using static Sourceless.Experiments.ExperimentRuns;
+
+namespace Sourceless.Experiments;
+
+/// <summary>
+/// Experiment 3, reliability vs the compiler: every generation's hidden-test outcome on its own
+/// ISA, determinism over k generations of the same input, generation latency, and the run time
+/// of the produced code (generation 0, the cases repeated).
+/// </summary>
+public sealed class ReliabilityExperiment : IExperiment
+{
+    public const int TimeRepeats = 20;
+
+    public string Id => "reliability";
+    public Concern Concern => Concern.Reliability;
+
+    public IEnumerable<WorkItem> Plan(TrialContext context) =>
+        context.Slots.Select(s => new WorkItem($"{Id}|{s.ArtifactId}", s.ArtifactId, s.Task.Name, s.Target, s.Target.Isa, s.Index == 0 ? TimeRepeats : 0));
+
+    public Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) =>
+        RunTestsAsync(Id, item, context, ct);
+
+    public const string ScoreSql = """
+        WITH gens AS (
+          SELECT a.contender, a.task, a.target, a.generation, a.status, a.code_sha256,
+                 COALESCE(e.outcome = 'passed', FALSE) AS passed
+          FROM artifacts a
+          LEFT JOIN executions e ON e.artifact_id = a.artifact_id AND e.experiment = 'reliability'
+          WHERE a.version = 'v1'),
+        same AS (
+          SELECT contender, task, target,
+                 COUNT(DISTINCT code_sha256) = 1 AND BOOL_AND(status = 'ok') AS identical
+          FROM gens GROUP BY contender, task, target)
+        SELECT g.contender,
+               COUNT(*) AS generations,
+               SUM(CASE WHEN g.passed THEN 1 ELSE 0 END) AS passed,
+               AVG(CASE WHEN g.passed THEN 1.0 ELSE 0.0 END) AS pass_rate,
+               (SELECT AVG(CASE WHEN s.identical THEN 1.0 ELSE 0.0 END) FROM same s WHERE s.contender = g.contender) AS determinism,
+               (SELECT COUNT(*) FROM same s WHERE s.contender = g.contender) AS inputs
+        FROM gens g GROUP BY g.contender ORDER BY g.contender
+        """;
+
+    public ReportSection Report(TrialStore store, TrialFacts facts)
+    {
+        var rows = store.Query(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]),
+            100 * D(r["pass_rate"]) * D(r["determinism"]),
+            $"pass rate {Pct(r["pass_rate"])} ({S(r["passed"])}/{S(r["generations"])} generations) x determinism {Pct(r["determinism"])} of {S(r["inputs"])} task-target inputs")).ToList();
+
+        var outcomes = store.Query("""
+            SELECT a.contender, COALESCE(e.outcome, 'no_artifact') AS outcome, COUNT(*) AS n
+            FROM artifacts a LEFT JOIN executions e ON e.artifact_id = a.artifact_id AND e.experiment = 'reliability'
+            WHERE a.version = 'v1' GROUP BY ALL ORDER BY 1, 2
+            """);
+        var latency = store.Query("""
+            SELECT contender, isa,
+                   quantile_cont(latency_ms, 0.5) AS p50, quantile_cont(latency_ms, 0.9) AS p90, MAX(latency_ms) AS max
+            FROM artifacts WHERE version = 'v1' GROUP BY ALL ORDER BY 1, 2
+            """);
+        var runtime = store.Query("""
+            SELECT a.contender, a.isa, COUNT(*) AS n, quantile_cont(e.runtime_ns, 0.5) AS p50_ns,
+                   AVG(a.code_bytes) AS mean_bytes
+            FROM artifacts a JOIN executions e ON e.artifact_id = a.artifact_id AND e.experiment = 'reliability'
+            WHERE a.version = 'v1' AND a.generation = 0 AND e.outcome = 'passed' AND e.runtime_ns IS NOT NULL
+            GROUP BY ALL ORDER BY 1, 2
+            """);
+        var kinds = outcomes.Select(r => S(r["outcome"])).Distinct().Order(StringComparer.Ordinal).ToList();
+        var contenders = outcomes.Select(r => S(r["contender"])).Distinct().ToList();
+        var bars = new BarSeries("Outcome of every generation's hidden tests (share of generations)", contenders,
+            kinds.Select(k => (k, (IReadOnlyList<double>)contenders.Select(c =>
+            {
+                double total = outcomes.Where(r => S(r["contender"]) == c).Sum(r => D(r["n"]));
+                return total == 0 ? 0 : 100 * outcomes.Where(r => S(r["contender"]) == c && S(r["outcome"]) == k).Sum(r => D(r["n"])) / total;
+            }).ToList())).ToList(), "%");
+
+        return new ReportSection(Id, Concern, "Reliability vs the compiler",
+            $"Each contender generated every task {facts.Generations} times per target; each generation ran the task's hidden tests in the sandbox on its own ISA. " +
+            "Determinism asks whether the k generations of the same input are byte-identical.",
+            "score = 100 x (generations passing all hidden tests / generations) x (task-target inputs whose k generations are byte-identical / inputs)",
+            ScoreSql, scores,
+            [
+                new ReportTable("Score inputs per contender", ["contender", "generations", "passed", "pass rate", "determinism"],
+                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["generations"]), S(r["passed"]), Pct(r["pass_rate"]), Pct(r["determinism"])]).ToList()),
+                new ReportTable("Outcomes of the hidden tests", ["contender", "outcome", "generations"],
+                    outcomes.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["outcome"]), S(r["n"])]).ToList()),
+                new ReportTable("Generation latency (ms, request to artifact)", ["contender", "isa", "p50", "p90", "max"],
+                    latency.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), Num(r["p50"], "0.0"), Num(r["p90"], "0.0"), Num(r["max"], "0.0")]).ToList()),
+                new ReportTable($"Run time of the produced code: median ns per pass over all test cases (generation 0, passing, {TimeRepeats} repeats; aarch64/riscv64 times are under qemu-user)",
+                    ["contender", "isa", "artifacts", "median ns", "mean code bytes"],
+                    runtime.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), S(r["n"]), Num(r["p50_ns"], "0"), Num(r["mean_bytes"], "0")]).ToList()),
+            ],
+            [bars]);
+    }
+}

@@ -1,0 +1,21 @@
+using Sourceless.Experiments;
+
+namespace Sourceless.Report;
+
+/// <summary>Everything a report shows, computed from the store alone (so a report can be rebuilt
+/// from a run folder at any time with 'sourceless report DIR').</summary>
+public sealed record ReportModel(
+    string Folder,
+    IReadOnlyDictionary<string, string> Settings,
+    IReadOnlyList<string> Contenders,
+    IReadOnlyList<ReportSection> Sections,
+    IReadOnlyList<(string Tool, string Version)> Tools,
+    IReadOnlyList<(int Session, string Stage, double Seconds, int Items)> Stages,
+    IReadOnlyList<(int Session, string Started, string? Finished, double? Elapsed)> Sessions)
+{
+    /// <summary>The measured score of a concern for a contender; null when no experiment measured it.</summary>
+    public double? Score(Concern concern, string contender) =>
+        Sections.Where(s => s.Concern == concern).SelectMany(s => s.Scores).FirstOrDefault(x => x.Contender == contender)?.Score;
+
+    public bool Measured(Concern concern) => Sections.Any(s => s.Concern == concern);
+}

@@ -1,0 +1,29 @@
+namespace Sourceless.Store;
+
+/// <summary>The store's tables (docs/store-schema.md explains each column). Raw rows only: every
+/// score in a report is computed from these by the SQL printed next to it.</summary>
+public static class Schema
+{
+    public const int Version = 1;
+
+    public const string Sql = """
+        CREATE TABLE IF NOT EXISTS trial (key VARCHAR PRIMARY KEY, value VARCHAR);
+        CREATE TABLE IF NOT EXISTS sessions (session INTEGER PRIMARY KEY, started VARCHAR, finished VARCHAR, command VARCHAR, elapsed_s DOUBLE);
+        CREATE TABLE IF NOT EXISTS stages (session INTEGER, stage VARCHAR, seconds DOUBLE, items INTEGER);
+        CREATE TABLE IF NOT EXISTS tools (tool VARCHAR PRIMARY KEY, version VARCHAR);
+        CREATE TABLE IF NOT EXISTS test_cases (task VARCHAR, version VARCHAR, case_index INTEGER, kind VARCHAR, arguments VARCHAR, expected VARCHAR,
+            PRIMARY KEY (task, version, case_index));
+        CREATE TABLE IF NOT EXISTS artifacts (
+            artifact_id VARCHAR PRIMARY KEY, task VARCHAR, version VARCHAR, contender VARCHAR, target VARCHAR,
+            isa VARCHAR, compiler VARCHAR, opt VARCHAR, generation INTEGER,
+            status VARCHAR, failure VARCHAR, code BLOB, code_sha256 VARCHAR, code_bytes INTEGER,
+            has_source BOOLEAN, has_object BOOLEAN, dependencies VARCHAR, latency_ms DOUBLE, session INTEGER);
+        CREATE TABLE IF NOT EXISTS invocations (artifact_id VARCHAR, seq INTEGER, tool VARCHAR, version VARCHAR, command_line VARCHAR,
+            exit_code INTEGER, duration_ms DOUBLE);
+        CREATE TABLE IF NOT EXISTS executions (
+            execution_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, experiment VARCHAR, run_isa VARCHAR, libdep VARCHAR,
+            outcome VARCHAR, signal INTEGER, cases_passed INTEGER, cases_total INTEGER, wall_ms DOUBLE, runtime_ns BIGINT,
+            detail VARCHAR, command_line VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS done (item VARCHAR PRIMARY KEY, session INTEGER, finished VARCHAR);
+        """;
+}

@@ -1,0 +1,210 @@
+using System.Data.Common;
+using DuckDB.NET.Data;
+using Sourceless.Artifacts;
+using Sourceless.Contenders;
+using Sourceless.Harness;
+
+namespace Sourceless.Store;
+
+/// <summary>
+/// The results of one trial in a DuckDB file. Writes are serialized (one connection, one lock) and
+/// every work item's rows are committed together with its "done" marker, so a run killed at any
+/// instant holds only whole items and a resumed run redoes exactly the missing ones.
+/// </summary>
+public sealed class TrialStore : IDisposable
+{
+    public const string FileName = "results.duckdb";
+
+    private readonly DuckDBConnection _db;
+    private readonly Lock _gate = new();
+
+    public string Path { get; }
+    public int Session { get; private set; }
+
+    private TrialStore(string path, DuckDBConnection db)
+    {
+        Path = path;
+        _db = db;
+    }
+
+    public static TrialStore Open(string path, bool readOnly = false)
+    {
+        var db = new DuckDBConnection($"Data Source={path}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
+        db.Open();
+        var store = new TrialStore(path, db);
+        if (!readOnly) store.Execute(Schema.Sql);
+        return store;
+    }
+
+    public int BeginSession(string command)
+    {
+        lock (_gate)
+        {
+            Session = Convert.ToInt32(Scalar("SELECT COALESCE(MAX(session), -1) + 1 FROM sessions"), System.Globalization.CultureInfo.InvariantCulture);
+            Execute("INSERT INTO sessions VALUES ($1, $2, NULL, $3, NULL)", Session, Now(), command);
+            return Session;
+        }
+    }
+
+    public void EndSession(double elapsedSeconds)
+    {
+        lock (_gate) Execute("UPDATE sessions SET finished = $1, elapsed_s = $2 WHERE session = $3", Now(), elapsedSeconds, Session);
+    }
+
+    public void SetTrial(string key, string value)
+    {
+        lock (_gate) Execute("INSERT OR REPLACE INTO trial VALUES ($1, $2)", key, value);
+    }
+
+    public string? GetTrial(string key)
+    {
+        lock (_gate) return Scalar("SELECT value FROM trial WHERE key = $1", key) as string;
+    }
+
+    public void RecordStage(string stage, double seconds, int items)
+    {
+        lock (_gate) Execute("INSERT INTO stages VALUES ($1, $2, $3, $4)", Session, stage, seconds, items);
+    }
+
+    public void RecordTools(IEnumerable<KeyValuePair<string, string>> versions)
+    {
+        lock (_gate)
+            foreach (var (tool, version) in versions) Execute("INSERT OR REPLACE INTO tools VALUES ($1, $2)", tool, version);
+    }
+
+    public void RecordTestPlan(TestPlan plan)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            Execute("DELETE FROM test_cases WHERE task = $1 AND version = $2", plan.Task.Name, plan.Version.Label);
+            foreach (var c in plan.Cases)
+                Execute("INSERT INTO test_cases VALUES ($1, $2, $3, $4, $5, $6)", plan.Task.Name, plan.Version.Label, c.Index, c.Kind,
+                    string.Join(", ", c.Arguments.Select(Values.ValueText.Describe)), c.Expected);
+            tx.Commit();
+        }
+    }
+
+    public HashSet<string> DoneItems()
+    {
+        lock (_gate)
+        {
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            using var cmd = Command("SELECT item FROM done");
+            using var r = cmd.ExecuteReader();
+            while (r.Read()) set.Add(r.GetString(0));
+            return set;
+        }
+    }
+
+    /// <summary>Stores one generation (an artifact or its failure) with its tool invocations.</summary>
+    public void RecordGeneration(string item, string artifactId, GenerationRequestInfo info, Generation gen)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            var a = gen.Artifact;
+            Execute("DELETE FROM artifacts WHERE artifact_id = $1", artifactId);
+            Execute("DELETE FROM invocations WHERE artifact_id = $1", artifactId);
+            Execute("INSERT INTO artifacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+                artifactId, info.Task, info.Version, info.Contender, info.Target.Id, info.Target.Isa.Name, info.Target.Compiler, info.Target.OptLevel,
+                info.Generation, a is null ? "failed" : "ok", gen.Failure, a?.Code, a?.CodeHash, a?.Code.Length,
+                a?.Source is not null, a?.ObjectFile is not null, a is null ? null : string.Join(" ", a.Dependencies), gen.LatencyMs, Session);
+            int seq = 0;
+            foreach (var inv in gen.Invocations)
+                Execute("INSERT INTO invocations VALUES ($1, $2, $3, $4, $5, $6, $7)", artifactId, seq++, inv.Tool, inv.Version, inv.CommandLine, inv.ExitCode, inv.DurationMs);
+            MarkDone(item);
+            tx.Commit();
+        }
+    }
+
+    public void RecordExecutions(string item, IEnumerable<ExecutionRow> rows)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var e in rows)
+            {
+                Execute("DELETE FROM executions WHERE execution_id = $1", e.ExecutionId);
+                Execute("INSERT INTO executions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+                    e.ExecutionId, e.ArtifactId, e.Experiment, e.RunIsa, e.LibDep, e.Outcome.KindText, e.Outcome.Signal, e.Outcome.CasesPassed,
+                    e.Outcome.CasesTotal, e.WallMs, e.Outcome.RuntimeNs, e.Outcome.Detail, e.CommandLine, Session);
+            }
+            MarkDone(item);
+            tx.Commit();
+        }
+    }
+
+    /// <summary>Reads a stored artifact's code (null when the generation failed).</summary>
+    public byte[]? ArtifactCode(string artifactId)
+    {
+        lock (_gate) return Scalar("SELECT code FROM artifacts WHERE artifact_id = $1", artifactId) switch
+        {
+            byte[] b => b,
+            Stream s => ReadAll(s),
+            _ => null,
+        };
+    }
+
+    private static byte[] ReadAll(Stream s)
+    {
+        using var ms = new MemoryStream();
+        s.CopyTo(ms);
+        return ms.ToArray();
+    }
+
+    /// <summary>Runs a read query; rows as dictionaries (column name to value).</summary>
+    public List<Dictionary<string, object?>> Query(string sql, params object?[] args)
+    {
+        lock (_gate)
+        {
+            using var cmd = Command(sql, args);
+            using var r = cmd.ExecuteReader();
+            var rows = new List<Dictionary<string, object?>>();
+            while (r.Read())
+            {
+                var row = new Dictionary<string, object?>(StringComparer.Ordinal);
+                for (int i = 0; i < r.FieldCount; i++) row[r.GetName(i)] = r.IsDBNull(i) ? null : r.GetValue(i);
+                rows.Add(row);
+            }
+            return rows;
+        }
+    }
+
+    public IReadOnlyList<string> Tables() => Query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")
+        .Select(r => (string)r["table_name"]!).ToList();
+
+    private void MarkDone(string item) => Execute("INSERT OR REPLACE INTO done VALUES ($1, $2, $3)", item, Session, Now());
+
+    private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
+
+    private DuckDBCommand Command(string sql, params object?[] args)
+    {
+        var cmd = _db.CreateCommand();
+        cmd.CommandText = sql;
+        foreach (var a in args) cmd.Parameters.Add(new DuckDBParameter(a ?? DBNull.Value));
+        return cmd;
+    }
+
+    private void Execute(string sql, params object?[] args)
+    {
+        using var cmd = Command(sql, args);
+        cmd.ExecuteNonQuery();
+    }
+
+    private object? Scalar(string sql, params object?[] args)
+    {
+        using var cmd = Command(sql, args);
+        var v = cmd.ExecuteScalar();
+        return v is DBNull ? null : v;
+    }
+
+    public void Dispose() => _db.Dispose();
+}
+
+/// <summary>Identifies a generation independently of whether it produced an artifact.</summary>
+public sealed record GenerationRequestInfo(string Task, string Version, string Contender, Targets.Target Target, int Generation);
+
+/// <summary>One stored execution row.</summary>
+public sealed record ExecutionRow(string ExecutionId, string ArtifactId, string Experiment, string RunIsa, string LibDep,
+    Sandbox.Outcome Outcome, double WallMs, string CommandLine);

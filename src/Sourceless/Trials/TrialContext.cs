@@ -1,0 +1,37 @@
+using Sourceless.Contenders;
+using Sourceless.Harness;
+using Sourceless.Store;
+using Sourceless.Tasks;
+using Sourceless.Targets;
+
+namespace Sourceless.Trials;
+
+/// <summary>One planned generation: task x contender x target x generation index.</summary>
+public sealed record GenerationSlot(TaskDefinition Task, IContender Contender, Target Target, int Index)
+{
+    public string ArtifactId => Artifacts.ArtifactKey.Of(Task.Name, "v1", Contender.Name, Target, Index);
+}
+
+/// <summary>What experiments see while running: services, the hidden test plans, the store and
+/// the generation slots of the trial.</summary>
+public sealed record TrialContext(
+    TrialServices Services,
+    TrialStore Store,
+    IReadOnlyDictionary<string, TestPlan> Plans,
+    IReadOnlyList<GenerationSlot> Slots,
+    TrialFacts Facts);
+
+/// <summary>The trial's settings as stored, for experiments' scores and the report.</summary>
+public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<string> Targets, IReadOnlyList<string> Isas,
+    int Generations, ulong Seed, IReadOnlyList<string> Tasks)
+{
+    public static TrialFacts FromStore(TrialStore store)
+    {
+        string Get(string k) => store.GetTrial(k) ?? throw new InvalidOperationException($"store has no trial setting '{k}'");
+        var targets = Get("targets").Split(',');
+        return new TrialFacts(Get("contenders").Split(','), targets,
+            targets.Select(t => t.Split('/')[0]).Distinct().ToList(),
+            int.Parse(Get("generations"), System.Globalization.CultureInfo.InvariantCulture),
+            ulong.Parse(Get("seed"), System.Globalization.CultureInfo.InvariantCulture), Get("tasks").Split(','));
+    }
+}

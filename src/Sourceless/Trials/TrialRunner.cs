@@ -1,0 +1,144 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sourceless.Contenders;
+using Sourceless.Experiments;
+using Sourceless.Harness;
+using Sourceless.Machine;
+using Sourceless.Report;
+using Sourceless.Store;
+using Sourceless.Tasks;
+using Sourceless.Targets;
+
+namespace Sourceless.Trials;
+
+/// <summary>What a finished trial leaves: its folder, the report model, and the per-stage split.</summary>
+public sealed record TrialResult(string Folder, ReportModel Report, IReadOnlyList<(string Stage, double Seconds, int Items)> Stages, double ElapsedSeconds);
+
+/// <summary>
+/// Runs a Trial (DESIGN.md): tasks x contenders x targets x experiments. Stages: setup (toolchain
+/// check, libdep, hidden test plans), generate (every contender's k generations), one stage per
+/// experiment, report. Every work item is stored whole or not at all, so --resume redoes only
+/// what is missing.
+/// </summary>
+public sealed class TrialRunner(TrialOptions options)
+{
+    private readonly List<(string, double, int)> _stages = [];
+
+    public async Task<TrialResult> RunAsync(CancellationToken ct)
+    {
+        var total = Stopwatch.StartNew();
+        bool resuming = options.Resume is not null;
+        string folder = resuming ? RunFolder.ForResume(options.Resume!) : RunFolder.ForNewRun(options.Out);
+        using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName));
+        var (tasks, contenderNames, targets) = resuming ? LoadSettings(store) : NewSettings(store);
+        store.BeginSession(string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
+        Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}: {tasks.Count} tasks x {contenderNames.Count} contenders x {targets.Count} targets, k={Facts(store).Generations}, seed {Facts(store).Seed}");
+
+        int jobs = Math.Max(1, options.Jobs);
+        var services = new TrialServices(Path.Combine(folder, "work"), jobs);
+        var contenders = ContenderRegistry.Parse(string.Join(',', contenderNames), services.Contenders);
+        var facts = Facts(store);
+
+        // Stage: setup.
+        var sw = Stopwatch.StartNew();
+        await Toolchain.CheckAsync(targets.Append(TestPlanner.ReferenceTarget), services.Tools, ct);
+        var plans = new Dictionary<string, TestPlan>(StringComparer.Ordinal);
+        var setup = new ProgressReporter("setup: tests", tasks.Count);
+        await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) =>
+        {
+            var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, token);
+            lock (plans) plans[task.Name] = plan;
+            store.RecordTestPlan(plan);
+            setup.Tick();
+        });
+        foreach (var isa in targets.Select(t => t.Isa).Distinct())
+            await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) => await services.Harness.BareDriverAsync(plans[task.Name], isa, token));
+        Stage("setup", sw, tasks.Count, store);
+
+        // Stage: generate.
+        sw.Restart();
+        var slots = (from task in tasks from c in contenders from t in targets where c.Serves(t)
+                     from i in Enumerable.Range(0, facts.Generations) select new GenerationSlot(task, c, t, i)).ToList();
+        var done = store.DoneItems();
+        var todo = slots.Where(s => !done.Contains("gen|" + s.ArtifactId)).ToList();
+        var progress = new ProgressReporter("generate", todo.Count);
+        await System.Threading.Tasks.Parallel.ForEachAsync(todo, Options(jobs, ct), async (slot, token) =>
+        {
+            string work = services.Workspace.Dir("gen", slot.ArtifactId.Replace('/', '_').Replace(':', '_'));
+            var request = new GenerationRequest(slot.Task, slot.Task.V1, slot.Target, slot.Index, facts.Seed, plans[slot.Task.Name].Folder, work);
+            var gen = await slot.Contender.GenerateAsync(request, token);
+            store.RecordGeneration("gen|" + slot.ArtifactId, slot.ArtifactId,
+                new GenerationRequestInfo(slot.Task.Name, "v1", slot.Contender.Name, slot.Target, slot.Index), gen);
+            progress.Tick(gen.Artifact is not null);
+        });
+        Stage("generate", sw, todo.Count, store);
+
+        // One stage per experiment.
+        var context = new TrialContext(services, store, plans, slots, facts);
+        foreach (var experiment in ExperimentRegistry.All)
+        {
+            sw.Restart();
+            var items = experiment.Plan(context).Where(i => !done.Contains(i.Key)).ToList();
+            var p = new ProgressReporter(experiment.Id, items.Count);
+            await System.Threading.Tasks.Parallel.ForEachAsync(items, Options(jobs, ct), async (item, token) =>
+            {
+                var rows = await experiment.RunAsync(item, context, token);
+                store.RecordExecutions(item.Key, rows);
+                p.Tick();
+            });
+            Stage(experiment.Id, sw, items.Count, store);
+        }
+
+        // Stage: report.
+        sw.Restart();
+        store.RecordTools(services.Tools.KnownVersions);
+        total.Stop();
+        store.EndSession(total.Elapsed.TotalSeconds);
+        var report = ReportBuilder.Build(store, folder);
+        ReportWriter.WriteAll(report, store, folder);
+        Stage("report", sw, 1, store);
+        return new TrialResult(folder, report, _stages, total.Elapsed.TotalSeconds + sw.Elapsed.TotalSeconds);
+    }
+
+    private void Stage(string name, Stopwatch sw, int items, TrialStore store)
+    {
+        double s = sw.Elapsed.TotalSeconds;
+        _stages.Add((name, s, items));
+        store.RecordStage(name, s, items);
+    }
+
+    private static ParallelOptions Options(int jobs, CancellationToken ct) => new() { MaxDegreeOfParallelism = jobs, CancellationToken = ct };
+
+    private static TrialFacts Facts(TrialStore store) => TrialFacts.FromStore(store);
+
+    private (IReadOnlyList<TaskDefinition>, IReadOnlyList<string>, IReadOnlyList<Target>) NewSettings(TrialStore store)
+    {
+        var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
+        var tasks = suite.Select(options.Tasks);
+        var targets = Target.ParseList(options.Targets);
+        if (targets.Count == 0) throw new UserError("--targets selects no target");
+        // Parse now so an unknown contender is an error before any work, not after setup.
+        var names = ContenderRegistry.ParseNames(options.Contenders);
+        if (options.Generations < 1) throw new UserError("--generations must be at least 1");
+        foreach (var (k, v) in new Dictionary<string, string>
+        {
+            ["tasks"] = string.Join(',', tasks.Select(t => t.Name)),
+            ["contenders"] = string.Join(',', names),
+            ["targets"] = string.Join(',', targets.Select(t => t.Id)),
+            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["generations"] = options.Generations.ToString(CultureInfo.InvariantCulture),
+            ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
+            ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
+            ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+        }.Concat(MachineInfo.Collect()))
+            store.SetTrial(k, v);
+        return (tasks, names, targets);
+    }
+
+    private static (IReadOnlyList<TaskDefinition>, IReadOnlyList<string>, IReadOnlyList<Target>) LoadSettings(TrialStore store)
+    {
+        var facts = TrialFacts.FromStore(store);
+        var suite = TaskSuite.Load(store.GetTrial("suite") ?? SourcelessHome.TasksDir);
+        return (suite.Select(string.Join(',', facts.Tasks)), facts.Contenders, facts.Targets.Select(Target.Parse).ToList());
+    }
+}
