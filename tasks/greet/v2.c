@@ -1,0 +1,7 @@
+#include "task.h"
+#include <stdio.h>
+
+void greet(char *out, const char *name)
+{
+    snprintf(out, 64, "Hi, %s.", name);
+}

@@ -1,0 +1,18 @@
+#include "task.h"
+
+unsigned ipow_mod(unsigned b, unsigned e, unsigned m)
+{
+    if (m == 0) {
+        unsigned r = 1u;
+        while (e) { if (e & 1u) r *= b; b *= b; e >>= 1; }
+        return r;
+    }
+    unsigned r = 1u % m;
+    b %= m;
+    while (e) {
+        if (e & 1u) r = r * b % m;
+        b = b * b % m;
+        e >>= 1;
+    }
+    return r;
+}

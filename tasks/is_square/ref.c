@@ -1,0 +1,7 @@
+#include "task.h"
+
+int is_square(unsigned x)
+{
+    unsigned r = dep_isqrt(x);
+    return r * r == x;
+}

@@ -1,0 +1,15 @@
+#include "task.h"
+
+int shout(char *out, const char *s)
+{
+    char buf[32];
+    int n = 0;
+    while (s[n] && n < 31) { buf[n] = s[n]; n++; }
+    buf[n] = 0;
+    for (int i = 0; i < n; i++) {
+        char c = buf[i];
+        out[i] = c == ' ' ? '_' : (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
+    }
+    out[n] = 0;
+    return n;
+}

@@ -1,0 +1,11 @@
+#include "task.h"
+
+int word_count(const char *s)
+{
+    int n = 0, in = 0;
+    for (; *s; s++) {
+        if (*s == ' ' || *s == ',' || *s == '.') in = 0;
+        else if (!in) { in = 1; n++; }
+    }
+    return n;
+}
