@@ -56,7 +56,7 @@ public static class TasksCommand
             var targetList = Target.ParseList(pr.GetValue(targets) ?? "all");
             await Toolchain.CheckAsync(targetList, Tools.ToolRunner.Shared, ct);
             string folder = pr.GetValue(work) ?? Path.Combine("/var/tmp", "sourceless-validate-" + Environment.ProcessId);
-            int j = Math.Max(1, pr.GetValue(jobs));
+            int j = Math.Clamp(pr.GetValue(jobs), 1, 16);
             var services = new TrialServices(folder, j);
             var sw = Stopwatch.StartNew();
             int done = 0;

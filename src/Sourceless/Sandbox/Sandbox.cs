@@ -15,8 +15,13 @@ namespace Sourceless.Sandbox;
 /// </summary>
 public sealed class Sandbox
 {
-    /// <summary>First uid of the pool; one uid per concurrent run keeps NPROC accounting separate.</summary>
+    /// <summary>Lowest uid of any pool. Each process takes its own block of 16 uids above it
+    /// (chosen from its pid), one per concurrent run, so NPROC accounting is separate between runs
+    /// and between two Sourceless processes on the same machine.</summary>
     public const int FirstUid = 61000;
+
+    /// <summary>The uids this sandbox runs code as.</summary>
+    public IReadOnlyList<int> Uids { get; }
 
     private readonly ConcurrentBag<int> _uids = new();
     private readonly SemaphoreSlim _slots;
@@ -28,7 +33,10 @@ public sealed class Sandbox
     {
         Limits = limits;
         _slots = new SemaphoreSlim(concurrency, concurrency);
-        for (int i = 0; i < concurrency; i++) _uids.Add(FirstUid + i);
+        int block = FirstUid + Environment.ProcessId % 500 * 16;
+        Uids = Enumerable.Range(block, Math.Min(concurrency, 16)).ToList();
+        if (concurrency > 16) throw new ArgumentOutOfRangeException(nameof(concurrency), "at most 16 concurrent sandboxes per process");
+        foreach (var uid in Uids) _uids.Add(uid);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]

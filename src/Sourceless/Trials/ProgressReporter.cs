@@ -29,6 +29,11 @@ public sealed class ProgressReporter
 
     public int Done => _done;
 
+    /// <summary>Seconds between lines when stderr is not a terminal: SOURCELESS_PROGRESS_SECONDS, default 5.</summary>
+    private static readonly TimeSpan NonInteractiveInterval = TimeSpan.FromSeconds(
+        double.TryParse(Environment.GetEnvironmentVariable("SOURCELESS_PROGRESS_SECONDS"), System.Globalization.NumberStyles.Float,
+            System.Globalization.CultureInfo.InvariantCulture, out var s) && s >= 0 ? s : 5);
+
     public void Tick(bool ok = true)
     {
         lock (_gate)
@@ -42,7 +47,7 @@ public sealed class ProgressReporter
     private void Print(bool force)
     {
         var now = _clock.Elapsed;
-        var interval = _interactive ? TimeSpan.FromMilliseconds(200) : TimeSpan.FromSeconds(5);
+        var interval = _interactive ? TimeSpan.FromMilliseconds(200) : NonInteractiveInterval;
         if (!force && now - _lastPrint < interval) return;
         _lastPrint = now;
         double rate = now.TotalSeconds > 0 ? _done / now.TotalSeconds : 0;

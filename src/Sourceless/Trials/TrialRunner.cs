@@ -34,7 +34,7 @@ public sealed class TrialRunner(TrialOptions options)
         store.BeginSession(string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
         Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}: {tasks.Count} tasks x {contenderNames.Count} contenders x {targets.Count} targets, k={Facts(store).Generations}, seed {Facts(store).Seed}");
 
-        int jobs = Math.Max(1, options.Jobs);
+        int jobs = Math.Clamp(options.Jobs, 1, 16);
         var services = new TrialServices(Path.Combine(folder, "work"), jobs);
         var contenders = ContenderRegistry.Parse(string.Join(',', contenderNames), services.Contenders);
         var facts = Facts(store);

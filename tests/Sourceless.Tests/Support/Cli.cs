@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace Sourceless.Tests.Support;
+
+/// <summary>Runs the real sourceless CLI (the built dll next to the tests) as a child process.</summary>
+public static class Cli
+{
+    public sealed record Result(int ExitCode, string Stdout, string Stderr);
+
+    public static string Dll => Path.Combine(AppContext.BaseDirectory, "sourceless.dll");
+
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Dll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;
+        psi.Environment["SOURCELESS_HOME"] = Repo.Root;
+        psi.Environment["SOURCELESS_PROGRESS_SECONDS"] = "0.2";
+        return psi;
+    }
+
+    public static async Task<Result> RunAsync(IEnumerable<string> args, CancellationToken ct, string? workingDirectory = null)
+    {
+        using var p = Process.Start(StartInfo(args, workingDirectory))!;
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        var stderr = p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        return new Result(p.ExitCode, await stdout, await stderr);
+    }
+}
+
+public static class Repo
+{
+    public static string Root { get; } = Find();
+
+    private static string Find()
+    {
+        for (var d = new DirectoryInfo(AppContext.BaseDirectory); d is not null; d = d.Parent)
+            if (File.Exists(Path.Combine(d.FullName, "harness", "sl_runtime.h"))) return d.FullName;
+        throw new InvalidOperationException("repository root not found above " + AppContext.BaseDirectory);
+    }
+}
