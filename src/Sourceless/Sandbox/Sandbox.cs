@@ -77,7 +77,15 @@ public sealed class Sandbox
         _uids.TryTake(out int uid);
         try
         {
-            return await RunAsUidAsync(request, uid, ct);
+            // bwrap can fail to create its namespaces for a moment (EAGAIN while the machine is
+            // short of processes or namespaces). That says nothing about the artifact, which has
+            // not started yet: try again a few times before reporting "could not start".
+            for (int attempt = 1; ; attempt++)
+            {
+                var result = await RunAsUidAsync(request, uid, ct);
+                if (attempt == 4 || !IsTransientStartFailure(result)) return result;
+                await Task.Delay(100 * attempt * attempt, ct);
+            }
         }
         finally
         {
@@ -131,6 +139,10 @@ public sealed class Sandbox
         return new SandboxResult(process.ExitCode, output, error, timedOut, capped, sw.Elapsed.TotalMilliseconds,
             CommandLine.Format(cmd[0], cmd.Skip(1)));
     }
+
+    internal static bool IsTransientStartFailure(SandboxResult r) =>
+        !r.TimedOut && r.StandardOutput.Length == 0 && r.StandardError.StartsWith("bwrap:", StringComparison.Ordinal)
+        && r.StandardError.Contains("Resource temporarily unavailable", StringComparison.Ordinal);
 
     private static void Kill(Process p)
     {

@@ -8,6 +8,7 @@ using Sourceless.Report;
 using Sourceless.Store;
 using Sourceless.Tasks;
 using Sourceless.Targets;
+using Sourceless.Tools;
 
 namespace Sourceless.Trials;
 
@@ -28,9 +29,14 @@ public sealed class TrialRunner(TrialOptions options)
     {
         var total = Stopwatch.StartNew();
         bool resuming = options.Resume is not null;
+        // A new trial validates everything (tasks, targets, contenders, toolchains) before it
+        // creates anything, so bad input leaves no half-made run folder behind.
+        var fresh = resuming ? default : ResolveNewSettings();
+        if (!resuming) await Toolchain.CheckAsync(fresh.Targets.Append(TestPlanner.ReferenceTarget), ToolRunner.Shared, ct);
         string folder = resuming ? RunFolder.ForResume(options.Resume!) : RunFolder.ForNewRun(options.Out);
         using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName));
-        var (tasks, contenderNames, targets) = resuming ? LoadSettings(store) : NewSettings(store);
+        if (!resuming) StoreSettings(store, fresh.Tasks, fresh.Contenders, fresh.Targets);
+        var (tasks, contenderNames, targets) = resuming ? LoadSettings(store) : fresh;
         store.BeginSession(string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
         Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}: {tasks.Count} tasks x {contenderNames.Count} contenders x {targets.Count} targets, k={Facts(store).Generations}, seed {Facts(store).Seed}");
 
@@ -111,15 +117,18 @@ public sealed class TrialRunner(TrialOptions options)
 
     private static TrialFacts Facts(TrialStore store) => TrialFacts.FromStore(store);
 
-    private (IReadOnlyList<TaskDefinition>, IReadOnlyList<string>, IReadOnlyList<Target>) NewSettings(TrialStore store)
+    private (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<string> Contenders, IReadOnlyList<Target> Targets) ResolveNewSettings()
     {
-        var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
-        var tasks = suite.Select(options.Tasks);
+        var names = ContenderRegistry.ParseNames(options.Contenders);
         var targets = Target.ParseList(options.Targets);
         if (targets.Count == 0) throw new UserError("--targets selects no target");
-        // Parse now so an unknown contender is an error before any work, not after setup.
-        var names = ContenderRegistry.ParseNames(options.Contenders);
         if (options.Generations < 1) throw new UserError("--generations must be at least 1");
+        var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
+        return (suite.Select(options.Tasks), names, targets);
+    }
+
+    private void StoreSettings(TrialStore store, IReadOnlyList<TaskDefinition> tasks, IReadOnlyList<string> names, IReadOnlyList<Target> targets)
+    {
         foreach (var (k, v) in new Dictionary<string, string>
         {
             ["tasks"] = string.Join(',', tasks.Select(t => t.Name)),
@@ -132,7 +141,6 @@ public sealed class TrialRunner(TrialOptions options)
             ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         }.Concat(MachineInfo.Collect()))
             store.SetTrial(k, v);
-        return (tasks, names, targets);
     }
 
     private static (IReadOnlyList<TaskDefinition>, IReadOnlyList<string>, IReadOnlyList<Target>) LoadSettings(TrialStore store)

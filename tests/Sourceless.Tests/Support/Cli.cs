@@ -9,9 +9,14 @@ public static class Cli
 
     public static string Dll => Path.Combine(AppContext.BaseDirectory, "sourceless.dll");
 
+    /// <summary>The dotnet host, by absolute path (a test may give the child a PATH without it).</summary>
+    public static string DotnetPath { get; } =
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
+        : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists) ?? "dotnet";
+
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(DotnetPath) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         psi.ArgumentList.Add(Dll);
         foreach (var a in args) psi.ArgumentList.Add(a);
         if (workingDirectory is not null) psi.WorkingDirectory = workingDirectory;

@@ -8,7 +8,7 @@ public sealed class TempFolder : IDisposable
 
     public TempFolder(string prefix = "sl-test")
     {
-        Path = System.IO.Path.Combine("/var/tmp", $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..48]);
+        Path = System.IO.Path.Combine("/var/tmp", $"{prefix}-{Environment.ProcessId}-{Guid.NewGuid():N}"[..(prefix.Length + 20)]);
         Directory.CreateDirectory(Path);
         File.SetUnixFileMode(Path, (UnixFileMode)0b111_101_101);
     }

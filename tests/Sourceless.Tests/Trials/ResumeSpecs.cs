@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Sourceless.Tests.Support;
+
+namespace Sourceless.Tests.Trials;
+
+public sealed partial class ResumeSpecs : IDisposable
+{
+    private static readonly string[] Args =
+    [
+        "trial", "--tasks", "8", "--contenders", "gcc,noisy:0.005", "--targets", "x86_64/gcc/-O2,riscv64/gcc/-O2",
+        "--generations", "2", "--seed", "5",
+    ];
+
+    // 8 tasks x 2 contenders x 2 targets x 2 generations; reliability runs each; portability runs
+    // generation 0 on the one other ISA.
+    private const int Generations = 64, Items = Generations + Generations + Generations / 2;
+
+    private readonly TempFolder _tmp = new("sl-resume");
+
+    public void Dispose() => _tmp.Dispose();
+
+    [GeneratedRegex(@"^\[(generate|reliability|portability)\] (\d+)/(\d+)")]
+    private static partial Regex ProgressLine();
+
+    [Fact(Timeout = 600_000)]
+    public async Task A_trial_killed_with_SIGKILL_resumes_without_redoing_or_losing_anything()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string run = _tmp.Sub("killed");
+
+        // Start the trial and kill -9 it once a third of the generations are stored.
+        using (var p = Process.Start(Support.Cli.StartInfo([.. Args, "--out", run]))!)
+        {
+            var killed = new TaskCompletionSource();
+            p.ErrorDataReceived += (_, e) =>
+            {
+                var m = ProgressLine().Match(e.Data ?? "");
+                if (m.Success && (m.Groups[1].Value != "generate" || int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture) >= Generations / 3))
+                {
+                    try { p.Kill(); } catch (InvalidOperationException) { } // SIGKILL, no chance to clean up
+                    killed.TrySetResult();
+                }
+            };
+            p.BeginErrorReadLine();
+            _ = p.StandardOutput.ReadToEndAsync(ct);
+            await p.WaitForExitAsync(ct);
+            Assert.True(killed.Task.IsCompleted, "the trial finished before it could be killed");
+            Assert.Equal(137, p.ExitCode);
+        }
+
+        var doneBefore = StoreReader.Lines(run, "SELECT item FROM done");
+        var artifactsBefore = StoreReader.Lines(run, "SELECT artifact_id, code_sha256, session FROM artifacts");
+        Assert.InRange(doneBefore.Count, 1, Items - 1);
+
+        var resumed = await Support.Cli.RunAsync(["trial", "--resume", run], ct);
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+
+        // Everything is there once, and nothing stored before the kill was redone or lost.
+        Assert.Equal(Items, StoreReader.Count(run, "SELECT count(*) FROM done"));
+        Assert.Equal(Generations, StoreReader.Count(run, "SELECT count(DISTINCT artifact_id) FROM artifacts"));
+        var artifactsAfter = StoreReader.Lines(run, "SELECT artifact_id, code_sha256, session FROM artifacts");
+        Assert.Subset(artifactsAfter.ToHashSet(), artifactsBefore.ToHashSet());
+        Assert.Equal(Generations - artifactsBefore.Count, StoreReader.Count(run, "SELECT count(*) FROM artifacts WHERE session = 1"));
+        Assert.Equal(doneBefore.Count, StoreReader.Count(run, "SELECT count(*) FROM done WHERE session = 0"));
+        Assert.Equal(2, StoreReader.Count(run, "SELECT count(*) FROM sessions"));
+        Assert.True(File.Exists(Path.Combine(run, "report.html")));
+
+        // And the result equals a run that was never interrupted.
+        string clean = _tmp.Sub("clean");
+        var straight = await Support.Cli.RunAsync([.. Args, "--out", clean], ct);
+        Assert.True(straight.ExitCode == 0, straight.Stderr);
+        Assert.Equal(StoreReader.Lines(clean, "SELECT artifact_id, code_sha256 FROM artifacts"), StoreReader.Lines(run, "SELECT artifact_id, code_sha256 FROM artifacts"));
+        Assert.Equal(StoreReader.Lines(clean, "SELECT execution_id, outcome, cases_passed FROM executions"), StoreReader.Lines(run, "SELECT execution_id, outcome, cases_passed FROM executions"));
+    }
+}
