@@ -12,6 +12,7 @@ public static class Program
             "Each of the essay's concerns is a measured experiment; 'sourceless trial' runs them and writes the report.");
         root.Subcommands.Add(TrialCommand.Create());
         root.Subcommands.Add(TasksCommand.Create());
+        root.Subcommands.Add(ReportCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

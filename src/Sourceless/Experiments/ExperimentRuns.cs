@@ -1,3 +1,4 @@
+using Sourceless.Harness;
 using Sourceless.Store;
 using Sourceless.Trials;
 
@@ -11,9 +12,22 @@ public static class ExperimentRuns
         var code = ctx.Store.ArtifactCode(item.ArtifactId);
         if (code is null) return []; // the generation failed: nothing to run, and the score counts it as a failure
         var plan = ctx.Plans[item.Task];
-        var exec = await ctx.Services.Runner.RunBareAsync(plan, item.RunIsa, code, ct, timeRepeats: item.TimeRepeats);
-        return [new ExecutionRow(item.Key, item.ArtifactId, experiment, item.RunIsa.Name, Harness.LibDep.Current, exec.Outcome, exec.Raw.WallMs, exec.Raw.CommandLine)];
+        // Runs that time the code are never shared: timing is a measurement of its own.
+        if (item.TimeRepeats > 0)
+        {
+            var timed = await ctx.Services.Runner.RunBareAsync(plan, item.RunIsa, code, ct, timeRepeats: item.TimeRepeats);
+            return [Row(experiment, item, timed.Outcome, timed)];
+        }
+        string key = $"{plan.Key}|{item.RunIsa.Name}|{Workspace.Hash(code)}";
+        var shared = ctx.SharedRuns.GetOrAdd(key, _ => new Lazy<Task<(Execution, string)>>(async () =>
+            (await ctx.Services.Runner.RunBareAsync(plan, item.RunIsa, code, ct), item.ArtifactId)));
+        var (exec, first) = await shared.Value;
+        var outcome = first == item.ArtifactId ? exec.Outcome : exec.Outcome with { Detail = (exec.Outcome.Detail + $" [identical bytes to {first}: its run reused]").Trim() };
+        return [Row(experiment, item, outcome, exec)];
     }
+
+    private static ExecutionRow Row(string experiment, WorkItem item, Sandbox.Outcome outcome, Execution exec) =>
+        new(item.Key, item.ArtifactId, experiment, item.RunIsa.Name, LibDep.Current, outcome, exec.Raw.WallMs, exec.Raw.CommandLine);
 
     public static string Pct(object? v) => v is null ? "-" : (Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 

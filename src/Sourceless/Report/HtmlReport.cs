@@ -19,7 +19,7 @@ public static class HtmlReport
         sb.Append("details{margin:.4em 0}.muted{color:#777}</style></head><body>\n");
         sb.Append("<h1>Sourceless trial report</h1>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run folder <code>{HtmlEncode(model.Folder)}</code>; raw rows in <code>results.duckdb</code> and <code>results.json</code>. ");
-        sb.Append(CultureInfo.InvariantCulture, $"Tasks: {model.Settings.GetValueOrDefault("tasks", "").Split(',').Length}; contenders: {HtmlEncode(string.Join(", ", model.Contenders))}; targets: {HtmlEncode(model.Settings.GetValueOrDefault("targets", ""))}; seed {HtmlEncode(model.Settings.GetValueOrDefault("seed", ""))}; generations per input: {HtmlEncode(model.Settings.GetValueOrDefault("generations", ""))}.</p>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"Tasks: {model.Settings.GetValueOrDefault("tasks", "").Split(',').Length}; contenders: {HtmlEncode(string.Join(", ", model.Contenders))}; targets: {HtmlEncode(model.Settings.GetValueOrDefault("targets", "").Replace(",", ", "))}; seed {HtmlEncode(model.Settings.GetValueOrDefault("seed", ""))}; generations per input: {HtmlEncode(model.Settings.GetValueOrDefault("generations", ""))}.</p>\n");
 
         sb.Append("<h2 id=\"chart\">The essay's chart, measured</h2>\n");
         sb.Append("<p>The essay draws an \"approximate\" 0-100 comparison of compiler output and AI binary generation across nine concerns. Here each bar is a measured score; each score's formula is printed in its section below. Hatched concerns have no experiment yet and are not scored.</p>\n");

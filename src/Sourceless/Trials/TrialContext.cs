@@ -19,7 +19,13 @@ public sealed record TrialContext(
     TrialStore Store,
     IReadOnlyDictionary<string, TestPlan> Plans,
     IReadOnlyList<GenerationSlot> Slots,
-    TrialFacts Facts);
+    TrialFacts Facts)
+{
+    /// <summary>Runs of identical bytes against the same tests on the same ISA, shared within a
+    /// session: a deterministic compiler's k generations are usually the same image, and running
+    /// it k times would measure the harness, not the contender.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<(Execution Run, string ArtifactId)>>> SharedRuns { get; } = new();
+}
 
 /// <summary>The trial's settings as stored, for experiments' scores and the report.</summary>
 public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<string> Targets, IReadOnlyList<string> Isas,
