@@ -16,8 +16,12 @@ public sealed record Artifact(
     byte[] Code,
     string? Source,
     byte[]? ObjectFile,
-    IReadOnlyList<string> Dependencies)
+    IReadOnlyList<string> Dependencies,
+    byte[]? DebugImage = null)
 {
+    /// <summary>Where image offsets start in <see cref="DebugImage"/> (the flat link address).</summary>
+    public const ulong ImageAddress = 0x1000;
+
     public string Id => ArtifactKey.Of(Task, Version, Contender, Target, Generation);
     public string CodeHash => Harness.Workspace.Hash(Code);
 }

@@ -12,7 +12,8 @@ namespace Sourceless.Artifacts;
 /// </summary>
 public sealed partial class FlatImageLinker(ToolRunner tools, ImportTable imports)
 {
-    public sealed record Result(byte[]? Image, string? Failure, IReadOnlyList<string> Dependencies, IReadOnlyList<Invocation> Invocations);
+    /// <param name="DebugImage">The linked ELF: the image at 0x1000 with its symbols and DWARF.</param>
+    public sealed record Result(byte[]? Image, string? Failure, IReadOnlyList<string> Dependencies, IReadOnlyList<Invocation> Invocations, byte[]? DebugImage = null);
 
     public async Task<Result> LinkAsync(Isa isa, string objectPath, string entry, string workDir, CancellationToken ct)
     {
@@ -33,7 +34,8 @@ public sealed partial class FlatImageLinker(ToolRunner tools, ImportTable import
                 : r.ErrorSummary();
             return new Result(null, "link: " + why, [], [r.Invocation]);
         }
-        var file = ElfFile.Read(await File.ReadAllBytesAsync(elf, ct));
+        var elfBytes = await File.ReadAllBytesAsync(elf, ct);
+        var file = ElfFile.Read(elfBytes);
         var forbidden = file.Find(".forbidden");
         if (forbidden is { Size: > 0 }) return new Result(null, $"link: the code needs {forbidden.Size} bytes of writable data, which a bare image cannot have", [], [r.Invocation]);
         var text = file.Find(".text");
@@ -43,7 +45,7 @@ public sealed partial class FlatImageLinker(ToolRunner tools, ImportTable import
             .Where(s => s.SectionIndex == 0 && s.Name.Length > 0 && imports.Symbols.Contains(s.Name))
             .Select(s => (s.Name.StartsWith("dep_", StringComparison.Ordinal) ? "libdep:" : "libc:") + s.Name)
             .Distinct().Order(StringComparer.Ordinal).ToList();
-        return new Result(file.Bytes(text), null, deps, [r.Invocation]);
+        return new Result(file.Bytes(text), null, deps, [r.Invocation], elfBytes);
     }
 
     [GeneratedRegex(@"undefined reference to `([^']+)'")]

@@ -31,7 +31,7 @@ public sealed class CompilerContender(string compiler, ContenderServices service
         string source = request.Task.Header + "\n/* " + Path.GetFileName(request.Version.ReferencePath) + " */\n"
             + await File.ReadAllTextAsync(request.Version.ReferencePath, ct);
         var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, target, request.Index, link.Image,
-            source, await File.ReadAllBytesAsync(obj, ct), link.Dependencies);
+            source, await File.ReadAllBytesAsync(obj, ct), link.Dependencies, link.DebugImage);
         sw.Stop();
         return Generation.Success(artifact, sw, [compile.Invocation, .. link.Invocations]);
     }

@@ -28,5 +28,6 @@ public sealed record WorkItem(string Key, string ArtifactId, string Task, Target
 
 public static class ExperimentRegistry
 {
-    public static IReadOnlyList<IExperiment> All { get; } = [new ReliabilityExperiment(), new PortabilityExperiment()];
+    // Interpretability runs last: its time budgets come from the reliability runs' measured run times.
+    public static IReadOnlyList<IExperiment> All { get; } = [new ReliabilityExperiment(), new PortabilityExperiment(), new InterpretabilityExperiment()];
 }

@@ -13,12 +13,13 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
     public Sandbox.Sandbox Sandbox => sandbox;
 
     public async Task<Execution> RunBareAsync(TestPlan plan, Isa isa, byte[] code, CancellationToken ct,
-        string libDepVersion = LibDep.Current, int timeRepeats = 0)
+        string libDepVersion = LibDep.Current, int timeRepeats = 0, int timeoutMs = 0)
     {
         string driver = await harness.BareDriverAsync(plan, isa, ct);
         string image = harness.Workspace.ImagePath(code);
         var args = new List<string> { "--bare", image };
         if (timeRepeats > 0) args.AddRange(["--time", timeRepeats.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        if (timeoutMs > 0) args.AddRange(["--timeout-ms", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         return await RunAsync(plan, isa, driver, args, [Path.GetDirectoryName(image)!], libDepVersion, ct);
     }
 
@@ -26,13 +27,22 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
         string libDepVersion = LibDep.Current) =>
         RunAsync(plan, isa, linkedDriver, ["--linked"], [], libDepVersion, ct);
 
-    private async Task<Execution> RunAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
+    /// <summary>The sandbox request that runs a driver of this plan on an ISA.</summary>
+    public async Task<SandboxRequest> RequestAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
         IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
     {
         string libdir = await harness.LibDep.FolderAsync(isa, libDepVersion, ct);
-        var request = new SandboxRequest(isa, driver, args,
+        return new SandboxRequest(isa, driver, args,
             [Path.GetDirectoryName(driver)!, libdir, .. extraPaths],
             new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = libdir });
+    }
+
+    public HarnessBuilder Harness => harness;
+
+    private async Task<Execution> RunAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
+        IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
+    {
+        var request = await RequestAsync(plan, isa, driver, args, extraPaths, libDepVersion, ct);
         var raw = await sandbox.RunAsync(request, ct);
         return new Execution(OutcomeClassifier.Classify(raw, plan.Expected), raw);
     }

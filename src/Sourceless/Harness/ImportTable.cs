@@ -43,7 +43,8 @@ public sealed class ImportTable
         sb.AppendLine("  . = 0x1000;");
         sb.AppendLine(CultureInfo.InvariantCulture, $"  .text : {{ KEEP(*(.text.{entry})) *(.text .text.*) *(.rodata .rodata.* .srodata .srodata.* .sdata .sdata.*) }}");
         sb.AppendLine("  .forbidden : { *(.data .data.* .bss .bss.* .sbss .sbss.* .tbss* .tdata* .got .got.* .plt .init_array* .fini_array*) }");
-        sb.AppendLine("  /DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.riscv.attributes) *(.debug*) }");
+        // DWARF stays in the linked ELF (never in the image bytes) so image offsets map to source lines.
+        sb.AppendLine("  /DISCARD/ : { *(.comment) *(.note*) *(.eh_frame*) *(.riscv.attributes) }");
         sb.AppendLine("}");
         return sb.ToString();
     }

@@ -11,7 +11,7 @@ public static class ReportBuilder
         var facts = TrialFacts.FromStore(store);
         var settings = store.Query("SELECT key, value FROM trial ORDER BY key")
             .ToDictionary(r => (string)r["key"]!, r => (string?)r["value"] ?? "", StringComparer.Ordinal);
-        var sections = ExperimentRegistry.All.Select(e => e.Report(store, facts)).ToList();
+        var sections = ExperimentRegistry.All.Select(e => e.Report(store, facts)).OrderBy(s => s.Concern.Number).ToList();
         var tools = store.Query("SELECT tool, version FROM tools ORDER BY tool").Select(r => ((string)r["tool"]!, (string?)r["version"] ?? "")).ToList();
         var stages = store.Query("SELECT session, stage, seconds, items FROM stages ORDER BY session, rowid")
             .Select(r => (Convert.ToInt32(r["session"], System.Globalization.CultureInfo.InvariantCulture), (string)r["stage"]!,

@@ -9,14 +9,15 @@ public sealed record DriverReport(
     string? StatusKind,
     int? StatusValue,
     string? Error,
-    long? TimeNs)
+    long? TimeNs,
+    long? FaultOffset)
 {
     public static DriverReport Parse(string stdout)
     {
         var cases = new Dictionary<int, string>();
         string? kind = null, error = null;
         int? value = null;
-        long? time = null;
+        long? time = null, fault = null;
         foreach (var raw in stdout.Split('\n'))
         {
             var line = raw.TrimEnd('\r');
@@ -36,6 +37,11 @@ public sealed record DriverReport(
                 }
             }
             else if (line.StartsWith("#error ", StringComparison.Ordinal)) error ??= line[7..];
+            else if (line.StartsWith("#fault ", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ');
+                if (parts.Length == 3 && long.TryParse(parts[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long off)) fault ??= off;
+            }
             else if (line.StartsWith("#time ", StringComparison.Ordinal))
             {
                 var parts = line.Split(' ');
@@ -44,6 +50,6 @@ public sealed record DriverReport(
                     time = ns / reps;
             }
         }
-        return new DriverReport(cases, kind, value, error, time);
+        return new DriverReport(cases, kind, value, error, time, fault);
     }
 }

@@ -12,11 +12,14 @@ public enum OutcomeKind
 }
 
 /// <summary>The classified result of running a task's tests on one artifact.</summary>
-public sealed record Outcome(OutcomeKind Kind, int? Signal, int CasesPassed, int CasesTotal, string Detail, long? RuntimeNs = null)
+/// <param name="FaultOffset">Where a crash happened: the faulting PC as an offset into the image (-1 outside it).</param>
+public sealed record Outcome(OutcomeKind Kind, int? Signal, int CasesPassed, int CasesTotal, string Detail, long? RuntimeNs = null, long? FaultOffset = null)
 {
     public bool Passed => Kind == OutcomeKind.Passed;
 
     public string KindText => Text(Kind);
+
+    public static OutcomeKind Parse(string text) => Enum.GetValues<OutcomeKind>().First(k => Text(k) == text);
 
     public static string Text(OutcomeKind kind) => kind switch
     {

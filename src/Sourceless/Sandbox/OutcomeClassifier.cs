@@ -4,7 +4,7 @@ namespace Sourceless.Sandbox;
 /// the expected observables of each case.</summary>
 public static class OutcomeClassifier
 {
-    private const int SigKill = 9, SigXcpu = 24, SigXfsz = 25;
+    private const int SigKill = 9, SigAlrm = 14, SigXcpu = 24, SigXfsz = 25;
 
     public static Outcome Classify(SandboxResult run, IReadOnlyList<string> expected)
     {
@@ -39,10 +39,12 @@ public static class OutcomeClassifier
             int sig = report.StatusValue ?? 0;
             return sig switch
             {
+                SigAlrm => new(OutcomeKind.TimedOut, sig, passed, total, "time budget of the test child spent (SIGALRM)"),
                 SigXcpu => new(OutcomeKind.KilledByLimit, sig, passed, total, "limit: CPU time (SIGXCPU)"),
                 SigXfsz => new(OutcomeKind.KilledByLimit, sig, passed, total, "limit: file size (SIGXFSZ)"),
                 SigKill => new(OutcomeKind.KilledByLimit, sig, passed, total, "limit: killed (SIGKILL, CPU hard limit)"),
-                _ => new(OutcomeKind.Crashed, sig, passed, total, $"signal {sig} ({SignalName(sig)}) {(firstWrong is int c ? $"in case {c}" : "after all cases")}"),
+                _ => new(OutcomeKind.Crashed, sig, passed, total, $"signal {sig} ({SignalName(sig)}) {(firstWrong is int c ? $"in case {c}" : "after all cases")}" +
+                    (report.FaultOffset is long f ? (f >= 0 ? $" at image offset 0x{f:x}" : " outside the image") : ""), null, report.FaultOffset),
             };
         }
         if (report.StatusValue != 0)
@@ -61,6 +63,7 @@ public static class OutcomeClassifier
         9 => "SIGKILL",
         11 => "SIGSEGV",
         13 => "SIGPIPE",
+        14 => "SIGALRM",
         24 => "SIGXCPU",
         25 => "SIGXFSZ",
         31 => "SIGSYS",

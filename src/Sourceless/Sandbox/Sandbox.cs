@@ -42,12 +42,12 @@ public sealed class Sandbox
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
     private static extern uint geteuid();
 
-    public IReadOnlyList<string> BuildCommand(SandboxRequest request, int uid)
+    public IReadOnlyList<string> BuildCommand(SandboxRequest request, int uid, SandboxLimits? limits = null)
     {
         var cmd = new List<string>();
         if (IsRoot)
             cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"]);
-        var l = Limits;
+        var l = limits ?? Limits;
         cmd.AddRange(["prlimit", $"--cpu={l.CpuSeconds}", $"--as={l.AddressSpaceBytes}", $"--fsize={l.FileSizeBytes}",
             $"--nofile={l.OpenFiles}", $"--nproc={l.Processes}", "--core=0", "--"]);
         cmd.AddRange(["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
@@ -140,11 +140,45 @@ public sealed class Sandbox
             CommandLine.Format(cmd[0], cmd.Skip(1)));
     }
 
+    /// <summary>
+    /// Starts a long-lived sandboxed process with piped stdin and stdout (the persistent runner).
+    /// Same namespaces, uid and rlimits as a single run, except the CPU limit, which covers the
+    /// whole session: each test child it forks enforces its own time budget.
+    /// </summary>
+    public async Task<SandboxSession> StartSessionAsync(SandboxRequest request, TimeSpan wallClock, CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        _uids.TryTake(out int uid);
+        var limits = Limits with { CpuSeconds = (int)Math.Max(Limits.CpuSeconds, wallClock.TotalSeconds + 1) };
+        var cmd = BuildCommand(request, uid, limits);
+        var psi = new ProcessStartInfo(cmd[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+        var process = new Process { StartInfo = psi };
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            _uids.Add(uid);
+            _slots.Release();
+            throw;
+        }
+        return new SandboxSession(process, CommandLine.Format(cmd[0], cmd.Skip(1)), wallClock, () => { _uids.Add(uid); _slots.Release(); });
+    }
+
     internal static bool IsTransientStartFailure(SandboxResult r) =>
         !r.TimedOut && r.StandardOutput.Length == 0 && r.StandardError.StartsWith("bwrap:", StringComparison.Ordinal)
         && r.StandardError.Contains("Resource temporarily unavailable", StringComparison.Ordinal);
 
-    private static void Kill(Process p)
+    internal static void Kill(Process p)
     {
         // SIGKILL to the whole tree; bwrap's --die-with-parent then takes down the pid namespace.
         try { p.Kill(entireProcessTree: true); } catch (InvalidOperationException) { } catch (System.ComponentModel.Win32Exception) { }

@@ -17,13 +17,18 @@ public static class Schema
             artifact_id VARCHAR PRIMARY KEY, task VARCHAR, version VARCHAR, contender VARCHAR, target VARCHAR,
             isa VARCHAR, compiler VARCHAR, opt VARCHAR, generation INTEGER,
             status VARCHAR, failure VARCHAR, code BLOB, code_sha256 VARCHAR, code_bytes INTEGER,
-            has_source BOOLEAN, has_object BOOLEAN, dependencies VARCHAR, latency_ms DOUBLE, session INTEGER);
+            has_source BOOLEAN, has_object BOOLEAN, dependencies VARCHAR, latency_ms DOUBLE, session INTEGER,
+            source VARCHAR, object_file BLOB, debug_image BLOB);
         CREATE TABLE IF NOT EXISTS invocations (artifact_id VARCHAR, seq INTEGER, tool VARCHAR, version VARCHAR, command_line VARCHAR,
             exit_code INTEGER, duration_ms DOUBLE);
         CREATE TABLE IF NOT EXISTS executions (
             execution_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, experiment VARCHAR, run_isa VARCHAR, libdep VARCHAR,
             outcome VARCHAR, signal INTEGER, cases_passed INTEGER, cases_total INTEGER, wall_ms DOUBLE, runtime_ns BIGINT,
             detail VARCHAR, command_line VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS faults (
+            fault_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, kind VARCHAR, position INTEGER, bit INTEGER, edit VARCHAR,
+            source_line INTEGER, outcome VARCHAR, signal INTEGER, diagnostic_line INTEGER, fault_line INTEGER,
+            located BOOLEAN, value INTEGER, detail VARCHAR, session INTEGER);
         CREATE TABLE IF NOT EXISTS done (item VARCHAR PRIMARY KEY, session INTEGER, finished VARCHAR);
         """;
 }

@@ -106,10 +106,11 @@ public sealed class TrialStore : IDisposable
             var a = gen.Artifact;
             Execute("DELETE FROM artifacts WHERE artifact_id = $1", artifactId);
             Execute("DELETE FROM invocations WHERE artifact_id = $1", artifactId);
-            Execute("INSERT INTO artifacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)",
+            Execute("INSERT INTO artifacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
                 artifactId, info.Task, info.Version, info.Contender, info.Target.Id, info.Target.Isa.Name, info.Target.Compiler, info.Target.OptLevel,
                 info.Generation, a is null ? "failed" : "ok", gen.Failure, a?.Code, a?.CodeHash, a?.Code.Length,
-                a?.Source is not null, a?.ObjectFile is not null, a is null ? null : string.Join(" ", a.Dependencies), gen.LatencyMs, Session);
+                a?.Source is not null, a?.ObjectFile is not null, a is null ? null : string.Join(" ", a.Dependencies), gen.LatencyMs, Session,
+                a?.Source, a?.ObjectFile, a?.DebugImage);
             int seq = 0;
             foreach (var inv in gen.Invocations)
                 Execute("INSERT INTO invocations VALUES ($1, $2, $3, $4, $5, $6, $7)", artifactId, seq++, inv.Tool, inv.Version, inv.CommandLine, inv.ExitCode, inv.DurationMs);
@@ -136,14 +137,41 @@ public sealed class TrialStore : IDisposable
     }
 
     /// <summary>Reads a stored artifact's code (null when the generation failed).</summary>
-    public byte[]? ArtifactCode(string artifactId)
+    public byte[]? ArtifactCode(string artifactId) => Blob("code", artifactId);
+
+    /// <summary>The linked ELF with DWARF, for contenders that have debug info.</summary>
+    public byte[]? ArtifactDebugImage(string artifactId) => Blob("debug_image", artifactId);
+
+    public string? ArtifactSource(string artifactId)
     {
-        lock (_gate) return Scalar("SELECT code FROM artifacts WHERE artifact_id = $1", artifactId) switch
+        lock (_gate) return Scalar("SELECT source FROM artifacts WHERE artifact_id = $1", artifactId) as string;
+    }
+
+    private byte[]? Blob(string column, string artifactId)
+    {
+        lock (_gate) return Scalar($"SELECT {column} FROM artifacts WHERE artifact_id = $1", artifactId) switch
         {
             byte[] b => b,
             Stream s => ReadAll(s),
             _ => null,
         };
+    }
+
+    public void RecordFaults(string item, IEnumerable<FaultRow> rows)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var f in rows)
+            {
+                Execute("DELETE FROM faults WHERE fault_id = $1", f.FaultId);
+                Execute("INSERT INTO faults VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+                    f.FaultId, f.ArtifactId, f.Kind, f.Position, f.Bit, f.Edit, f.SourceLine, f.Outcome, f.Signal, f.DiagnosticLine,
+                    f.FaultLine, f.Located, f.Value, f.Detail, Session);
+            }
+            MarkDone(item);
+            tx.Commit();
+        }
     }
 
     private static byte[] ReadAll(Stream s)
@@ -204,6 +232,10 @@ public sealed class TrialStore : IDisposable
 
 /// <summary>Identifies a generation independently of whether it produced an artifact.</summary>
 public sealed record GenerationRequestInfo(string Task, string Version, string Contender, Targets.Target Target, int Generation);
+
+/// <summary>One injected fault (a bit flip or a source typo) and what became of it.</summary>
+public sealed record FaultRow(string FaultId, string ArtifactId, string Kind, int Position, int? Bit, string? Edit, int? SourceLine,
+    string Outcome, int? Signal, int? DiagnosticLine, int? FaultLine, bool Located, int Value, string Detail);
 
 /// <summary>One stored execution row.</summary>
 public sealed record ExecutionRow(string ExecutionId, string ArtifactId, string Experiment, string RunIsa, string LibDep,

@@ -29,7 +29,7 @@ public sealed record TrialContext(
 
 /// <summary>The trial's settings as stored, for experiments' scores and the report.</summary>
 public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<string> Targets, IReadOnlyList<string> Isas,
-    int Generations, ulong Seed, IReadOnlyList<string> Tasks)
+    int Generations, ulong Seed, IReadOnlyList<string> Tasks, int FlipBudget = 48, int TypoBudget = 8)
 {
     public static TrialFacts FromStore(TrialStore store)
     {
@@ -38,6 +38,8 @@ public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<
         return new TrialFacts(Get("contenders").Split(','), targets,
             targets.Select(t => t.Split('/')[0]).Distinct().ToList(),
             int.Parse(Get("generations"), System.Globalization.CultureInfo.InvariantCulture),
-            ulong.Parse(Get("seed"), System.Globalization.CultureInfo.InvariantCulture), Get("tasks").Split(','));
+            ulong.Parse(Get("seed"), System.Globalization.CultureInfo.InvariantCulture), Get("tasks").Split(','),
+            int.Parse(store.GetTrial("flips") ?? "48", System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(store.GetTrial("typos") ?? "8", System.Globalization.CultureInfo.InvariantCulture));
     }
 }

@@ -89,7 +89,7 @@ public sealed class TrialRunner(TrialOptions options)
             await System.Threading.Tasks.Parallel.ForEachAsync(items, Options(jobs, ct), async (item, token) =>
             {
                 var rows = await experiment.RunAsync(item, context, token);
-                store.RecordExecutions(item.Key, rows);
+                if (experiment is not InterpretabilityExperiment) store.RecordExecutions(item.Key, rows);
                 p.Tick();
             });
             Stage(experiment.Id, sw, items.Count, store);
@@ -123,6 +123,7 @@ public sealed class TrialRunner(TrialOptions options)
         var targets = Target.ParseList(options.Targets);
         if (targets.Count == 0) throw new UserError("--targets selects no target");
         if (options.Generations < 1) throw new UserError("--generations must be at least 1");
+        if (options.Flips < 0 || options.Typos < 0) throw new UserError("--flips and --typos must be zero or more");
         var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
         return (suite.Select(options.Tasks), names, targets);
     }
@@ -136,6 +137,8 @@ public sealed class TrialRunner(TrialOptions options)
             ["targets"] = string.Join(',', targets.Select(t => t.Id)),
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["generations"] = options.Generations.ToString(CultureInfo.InvariantCulture),
+            ["flips"] = options.Flips.ToString(CultureInfo.InvariantCulture),
+            ["typos"] = options.Typos.ToString(CultureInfo.InvariantCulture),
             ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
             ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
             ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),

@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using Sourceless.Harness;
+using Sourceless.Targets;
+
+namespace Sourceless.Sandbox;
+
+/// <summary>One change to an artifact: a bit flip (mask of bits in one byte) or a whole image.</summary>
+public abstract record Mutant(long Id);
+public sealed record FlipMutant(long Id, int Offset, byte Mask) : Mutant(Id);
+public sealed record ImageMutant(long Id, byte[] Image) : Mutant(Id);
+
+/// <summary>How one mutant's tests ended; FaultOffset is -1 unless a crash was located in the image.</summary>
+public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int CasesPassed, long FaultOffset);
+
+/// <summary>
+/// Runs many mutants of one artifact through one sandboxed driver in --serve mode: the driver and
+/// qemu start once, and each mutant costs one fork (harness/sl_runtime.h). A crash or hang kills
+/// only that mutant's child; if the runner itself dies, it is restarted for the rest.
+/// </summary>
+public sealed class PersistentRunner(ArtifactRunner runner)
+{
+    public async Task<IReadOnlyList<MutantResult>> RunAsync(TestPlan plan, Isa isa, byte[] baseImage, IReadOnlyList<Mutant> mutants,
+        int timeoutMs, CancellationToken ct)
+    {
+        var harness = runner.Harness;
+        string driver = await harness.BareDriverAsync(plan, isa, ct);
+        string expect = Path.Combine(plan.Folder, "expected.txt");
+        Workspace.WriteIfChanged(expect, string.Join('\n', plan.Expected) + "\n");
+        string image = harness.Workspace.ImagePath(baseImage);
+        var results = new Dictionary<long, MutantResult>();
+        var pending = mutants.ToList();
+        for (int attempt = 0; pending.Count > 0; attempt++)
+        {
+            if (attempt == 3)
+            {
+                foreach (var m in pending) results[m.Id] = new MutantResult(m.Id, OutcomeKind.CouldNotStart, 0, 0, -1);
+                break;
+            }
+            var answered = await SessionAsync(plan, isa, driver, image, expect, pending, timeoutMs, results, ct);
+            // A runner that stopped answering: the mutant it was on is recorded as such, the rest retried.
+            if (answered < pending.Count)
+            {
+                var stuck = pending[answered];
+                results[stuck.Id] = new MutantResult(stuck.Id, OutcomeKind.CouldNotStart, 0, 0, -1);
+                pending = pending.Skip(answered + 1).ToList();
+            }
+            else pending = [];
+        }
+        return mutants.Select(m => results[m.Id]).ToList();
+    }
+
+    private async Task<int> SessionAsync(TestPlan plan, Isa isa, string driver, string image, string expect, List<Mutant> batch,
+        int timeoutMs, Dictionary<long, MutantResult> results, CancellationToken ct)
+    {
+        var args = new List<string> { "--serve", image, "--expect", expect, "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
+        var request = await runner.RequestAsync(plan, isa, driver, args, [Path.GetDirectoryName(image)!], LibDep.Current, ct);
+        // Budget: every mutant may spend its whole timeout, plus start-up.
+        var wall = TimeSpan.FromMilliseconds(30_000 + (long)batch.Count * (timeoutMs + 250));
+        await using var session = await runner.Sandbox.StartSessionAsync(request, wall, ct);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Deadline);
+        var ready = await session.Output.ReadLineAsync(linked.Token);
+        if (ready != "#ready")
+            throw new InvalidOperationException($"persistent runner did not start: {ready} {await session.StandardErrorAsync}");
+        var writer = Task.Run(async () =>
+        {
+            try
+            {
+                foreach (var m in batch)
+                {
+                    byte[] line = m switch
+                    {
+                        FlipMutant f => Encoding.ASCII.GetBytes($"F {f.Id} {f.Offset} {f.Mask}\n"),
+                        ImageMutant i => Encoding.ASCII.GetBytes($"I {i.Id} {i.Image.Length}\n"),
+                        _ => throw new InvalidOperationException(),
+                    };
+                    await session.Input.WriteAsync(line, linked.Token);
+                    if (m is ImageMutant img) await session.Input.WriteAsync(img.Image, linked.Token);
+                }
+                await session.Input.WriteAsync("Q\n"u8.ToArray(), linked.Token);
+                await session.Input.FlushAsync(linked.Token);
+            }
+            catch (IOException) { } // the runner died; the reader sees it
+            catch (OperationCanceledException) { }
+        }, CancellationToken.None);
+        int answered = 0;
+        var byId = batch.ToDictionary(m => m.Id);
+        try
+        {
+            while (answered < batch.Count)
+            {
+                var line = await session.Output.ReadLineAsync(linked.Token);
+                if (line is null) break;
+                if (!line.StartsWith("R ", StringComparison.Ordinal)) continue;
+                var p = line.Split(' ');
+                if (p.Length != 6) continue;
+                long id = long.Parse(p[1], CultureInfo.InvariantCulture);
+                if (!byId.ContainsKey(id)) continue;
+                results[id] = new MutantResult(id, Outcome.Parse(p[2]), int.Parse(p[3], CultureInfo.InvariantCulture),
+                    int.Parse(p[4], CultureInfo.InvariantCulture), long.Parse(p[5], CultureInfo.InvariantCulture));
+                answered++;
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
+        await writer;
+        return answered;
+    }
+}
