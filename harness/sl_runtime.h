@@ -230,8 +230,18 @@ static void sl_on_fault(int sig, siginfo_t *info, void *context)
     _exit(128 + sig);
 }
 
-static void sl_child_setup(long timeout_ms)
+/* Opened once by the driver: a test child's stdin, so an artifact that reads fd 0 can never eat
+ * the persistent runner's command stream. */
+static int sl_devnull = -1;
+
+/* Everything a test child does before its first case, the same in --bare and --serve so that a
+ * mutant behaves the same whichever way it is run (Bench/FlipsBenchmark.cs checks that). */
+static void sl_child_setup(long budget_ms)
 {
+    /* Its own process group: whatever it forks dies with it, and kill(0, ...) from mutated code
+     * reaches only its own group, never the runner. */
+    setpgid(0, 0);
+    if (sl_devnull >= 0) dup2(sl_devnull, 0);
     stack_t ss = { .ss_sp = sl_altstack, .ss_size = sizeof sl_altstack, .ss_flags = 0 };
     sigaltstack(&ss, NULL);
     struct sigaction sa;
@@ -241,14 +251,94 @@ static void sl_child_setup(long timeout_ms)
     sigemptyset(&sa.sa_mask);
     int sigs[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGTRAP };
     for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++) sigaction(sigs[i], &sa, NULL);
-    if (timeout_ms > 0) {
-        /* A hang is a hang once the budget is spent: SIGALRM ends the child (default action). */
-        struct itimerval it = { { 0, 0 }, { timeout_ms / 1000, (timeout_ms % 1000) * 1000 } };
-        setitimer(ITIMER_REAL, &it, NULL);
+    if (budget_ms > 0) {
+        /* A hang is a hang once the budget of CPU time is spent (SIGPROF, default action): CPU
+         * time, not wall time, so a busy machine does not turn a slow mutant into a hung one and
+         * the same seed gives the same outcomes. The wall-clock timer (SIGALRM) is only the
+         * backstop for code blocked in a system call, which burns no CPU. */
+        struct itimerval cpu = { { 0, 0 }, { budget_ms / 1000, (budget_ms % 1000) * 1000 } };
+        setitimer(ITIMER_PROF, &cpu, NULL);
+        long wall_ms = 4 * budget_ms + 500;
+        struct itimerval wall = { { 0, 0 }, { wall_ms / 1000, (wall_ms % 1000) * 1000 } };
+        setitimer(ITIMER_REAL, &wall, NULL);
     }
 }
 
+/* Zeroes the stack the cases are about to use: mutated code that reads a stale slot then sees
+ * zeros, not whatever the runner's earlier work left there, so its outcome does not depend on
+ * which mutants ran before it. */
+static void __attribute__((noinline)) sl_scrub_stack(void)
+{
+    unsigned char pad[1 << 13];
+    memset(pad, 0, sizeof pad);
+    __asm__ volatile("" : : "r"(pad) : "memory");
+}
+
 typedef void (*sl_case_fn)(void);
+
+/* ---- Running the cases from a clean register state ---- */
+
+/* Mutated code often reads a register it never wrote (a flipped register field). A callee-saved
+ * register then holds whatever the runner's own loop kept there (a counter, a pointer), which
+ * differs from one mutant to the next. sl_clean_call zeroes every callee-saved register before
+ * calling the cases, so a mutant's outcome depends on the mutant alone, not on what ran before. */
+static void sl_clean_call(void (*fn)(void));
+#if defined(__x86_64__)
+__asm__(".text\n.p2align 4\n.type sl_clean_call, @function\nsl_clean_call:\n"
+        "  push %rbx\n  push %rbp\n  push %r12\n  push %r13\n  push %r14\n  push %r15\n  sub $8, %rsp\n"
+        "  xor %ebx, %ebx\n  xor %ebp, %ebp\n  xor %r12d, %r12d\n  xor %r13d, %r13d\n  xor %r14d, %r14d\n  xor %r15d, %r15d\n"
+        "  call *%rdi\n"
+        "  add $8, %rsp\n  pop %r15\n  pop %r14\n  pop %r13\n  pop %r12\n  pop %rbp\n  pop %rbx\n  ret\n"
+        ".size sl_clean_call, .-sl_clean_call\n");
+#elif defined(__aarch64__)
+__asm__(".text\n.p2align 2\n.type sl_clean_call, %function\nsl_clean_call:\n"
+        "  stp x29, x30, [sp, #-160]!\n  stp x19, x20, [sp, #16]\n  stp x21, x22, [sp, #32]\n  stp x23, x24, [sp, #48]\n"
+        "  stp x25, x26, [sp, #64]\n  stp x27, x28, [sp, #80]\n  stp d8, d9, [sp, #96]\n  stp d10, d11, [sp, #112]\n"
+        "  stp d12, d13, [sp, #128]\n  stp d14, d15, [sp, #144]\n"
+        "  mov x19, xzr\n  mov x20, xzr\n  mov x21, xzr\n  mov x22, xzr\n  mov x23, xzr\n  mov x24, xzr\n"
+        "  mov x25, xzr\n  mov x26, xzr\n  mov x27, xzr\n  mov x28, xzr\n  mov x29, xzr\n"
+        "  fmov d8, xzr\n  fmov d9, xzr\n  fmov d10, xzr\n  fmov d11, xzr\n  fmov d12, xzr\n  fmov d13, xzr\n  fmov d14, xzr\n  fmov d15, xzr\n"
+        "  blr x0\n"
+        "  ldp d14, d15, [sp, #144]\n  ldp d12, d13, [sp, #128]\n  ldp d10, d11, [sp, #112]\n  ldp d8, d9, [sp, #96]\n"
+        "  ldp x27, x28, [sp, #80]\n  ldp x25, x26, [sp, #64]\n  ldp x23, x24, [sp, #48]\n  ldp x21, x22, [sp, #32]\n"
+        "  ldp x19, x20, [sp, #16]\n  ldp x29, x30, [sp], #160\n  ret\n"
+        ".size sl_clean_call, .-sl_clean_call\n");
+#elif defined(__riscv) && __riscv_xlen == 64
+__asm__(".text\n.p2align 2\n.type sl_clean_call, @function\nsl_clean_call:\n"
+        "  addi sp, sp, -208\n  sd ra, 200(sp)\n  sd s0, 192(sp)\n  sd s1, 184(sp)\n  sd s2, 176(sp)\n  sd s3, 168(sp)\n"
+        "  sd s4, 160(sp)\n  sd s5, 152(sp)\n  sd s6, 144(sp)\n  sd s7, 136(sp)\n  sd s8, 128(sp)\n  sd s9, 120(sp)\n"
+        "  sd s10, 112(sp)\n  sd s11, 104(sp)\n"
+        "  fsd fs0, 96(sp)\n  fsd fs1, 88(sp)\n  fsd fs2, 80(sp)\n  fsd fs3, 72(sp)\n  fsd fs4, 64(sp)\n  fsd fs5, 56(sp)\n"
+        "  fsd fs6, 48(sp)\n  fsd fs7, 40(sp)\n  fsd fs8, 32(sp)\n  fsd fs9, 24(sp)\n  fsd fs10, 16(sp)\n  fsd fs11, 8(sp)\n"
+        "  li s0, 0\n  li s1, 0\n  li s2, 0\n  li s3, 0\n  li s4, 0\n  li s5, 0\n  li s6, 0\n  li s7, 0\n"
+        "  li s8, 0\n  li s9, 0\n  li s10, 0\n  li s11, 0\n"
+        "  fmv.d.x fs0, zero\n  fmv.d.x fs1, zero\n  fmv.d.x fs2, zero\n  fmv.d.x fs3, zero\n  fmv.d.x fs4, zero\n  fmv.d.x fs5, zero\n"
+        "  fmv.d.x fs6, zero\n  fmv.d.x fs7, zero\n  fmv.d.x fs8, zero\n  fmv.d.x fs9, zero\n  fmv.d.x fs10, zero\n  fmv.d.x fs11, zero\n"
+        "  jalr ra, 0(a0)\n"
+        "  fld fs11, 8(sp)\n  fld fs10, 16(sp)\n  fld fs9, 24(sp)\n  fld fs8, 32(sp)\n  fld fs7, 40(sp)\n  fld fs6, 48(sp)\n"
+        "  fld fs5, 56(sp)\n  fld fs4, 64(sp)\n  fld fs3, 72(sp)\n  fld fs2, 80(sp)\n  fld fs1, 88(sp)\n  fld fs0, 96(sp)\n"
+        "  ld s11, 104(sp)\n  ld s10, 112(sp)\n  ld s9, 120(sp)\n  ld s8, 128(sp)\n  ld s7, 136(sp)\n  ld s6, 144(sp)\n"
+        "  ld s5, 152(sp)\n  ld s4, 160(sp)\n  ld s3, 168(sp)\n  ld s2, 176(sp)\n  ld s1, 184(sp)\n  ld s0, 192(sp)\n"
+        "  ld ra, 200(sp)\n  addi sp, sp, 208\n  ret\n"
+        ".size sl_clean_call, .-sl_clean_call\n");
+#endif
+
+static const sl_case_fn *sl_run_list;
+static int sl_run_count;
+
+static void sl_run_cases_body(void)
+{
+    for (int i = 0; i < sl_run_count; i++) sl_run_list[i]();
+}
+
+/* Every case once, from a scrubbed stack and zeroed callee-saved registers. */
+static void sl_run_cases(const sl_case_fn *cases, int ncases)
+{
+    sl_run_list = cases;
+    sl_run_count = ncases;
+    sl_scrub_stack();
+    sl_clean_call(sl_run_cases_body);
+}
 
 static long long sl_now_ns(void)
 {
@@ -258,9 +348,9 @@ static long long sl_now_ns(void)
 }
 
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
-                    void (*bind)(void *), const char *expect_path, long timeout_ms);
+                    void (*bind)(void *), const char *expect_path, long timeout_ms, int warm);
 
-/* argv: driver (--bare IMAGE | --linked | --serve IMAGE --expect FILE) [--time R] [--timeout-ms T]
+/* argv: driver (--bare IMAGE | --linked | --serve IMAGE --expect FILE [--no-warm]) [--time R] [--timeout-ms T]
  * The cases run in a forked child: a crash, a hang or an exit() in the artifact ends only the
  * child, and the parent still reports how it ended. */
 static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
@@ -268,7 +358,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
 {
     const char *image = NULL, *serve = NULL, *expect = NULL;
     long repeats = 0, timeout_ms = 0;
-    int linked = 0;
+    int linked = 0, warm = 1;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bare") == 0 && i + 1 < argc) image = argv[++i];
         else if (strcmp(argv[i], "--linked") == 0) linked = 1;
@@ -276,13 +366,15 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
         else if (strcmp(argv[i], "--expect") == 0 && i + 1 < argc) expect = argv[++i];
         else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) repeats = atol(argv[++i]);
         else if (strcmp(argv[i], "--timeout-ms") == 0 && i + 1 < argc) timeout_ms = atol(argv[++i]);
-        else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE) [--time R] [--timeout-ms T]\n", argv[0]); return 64; }
+        else if (strcmp(argv[i], "--no-warm") == 0) warm = 0;
+        else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE) [--time R] [--timeout-ms T] [--no-warm]\n", argv[0]); return 64; }
     }
+    sl_devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (serve != NULL) {
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
         if (expect == NULL) { puts("#error --serve needs --expect FILE"); return 64; }
         if (sl_load_image(serve, imports, nimports) == NULL) { fflush(stdout); return 65; }
-        return sl_serve(cases, ncases, imports, nimports, bind, expect, timeout_ms);
+        return sl_serve(cases, ncases, imports, nimports, bind, expect, timeout_ms, warm);
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (linked) {
@@ -299,7 +391,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
     if (child < 0) { printf("#error fork: %s\n", strerror(errno)); return 66; }
     if (child == 0) {
         sl_child_setup(timeout_ms);
-        for (int i = 0; i < ncases; i++) cases[i]();
+        sl_run_cases(cases, ncases);
         if (repeats > 0) {
             sl_quiet = 1;
             long long t0 = sl_now_ns();
@@ -331,7 +423,7 @@ static const char *sl_outcome(int status, int capped, int passed, int ncases, in
     if (capped) return "killed_by_limit";
     if (WIFSIGNALED(status)) {
         *sig = WTERMSIG(status);
-        if (*sig == SIGALRM) return "timed_out";
+        if (*sig == SIGPROF || *sig == SIGALRM) return "timed_out";
         if (*sig == SIGXCPU || *sig == SIGXFSZ || *sig == SIGKILL) return "killed_by_limit";
         return "crashed";
     }
@@ -339,8 +431,41 @@ static const char *sl_outcome(int status, int capped, int passed, int ncases, in
     return passed == ncases ? "passed" : "wrong_output";
 }
 
+/* Warms the runner before the first mutant. Under qemu-user a forked child inherits the parent's
+ * translated code, so one pristine run here spares every mutant child the translation of the
+ * driver, libc and the untouched parts of the image (a flip invalidates only its own page).
+ * The pristine run happens here only after a child has shown it ends normally, with output
+ * thrown away; the image is mapped read+execute, so it cannot change its own bytes or data. */
+static void sl_warm(const sl_case_fn *cases, int ncases, void (*bind)(void *), long timeout_ms)
+{
+    fflush(stdout);
+    pid_t probe = fork();
+    if (probe < 0) return;
+    if (probe == 0) {
+        if (sl_devnull >= 0) dup2(sl_devnull, 1);
+        bind(sl_entry);
+        sl_child_setup(timeout_ms);
+        sl_quiet = 1;
+        sl_run_cases(cases, ncases);
+        _exit(0);
+    }
+    int status = 0;
+    while (waitpid(probe, &status, 0) < 0 && errno == EINTR) { }
+    kill(-probe, SIGKILL);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || sl_devnull < 0) return;
+    int saved = dup(1);
+    if (saved < 0) return;
+    dup2(sl_devnull, 1);
+    bind(sl_entry);
+    /* Not quiet: the printing paths (vfprintf and friends) are what most needs translating. */
+    sl_run_cases(cases, ncases);
+    fflush(stdout);
+    dup2(saved, 1);
+    close(saved);
+}
+
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
-                    void (*bind)(void *), const char *expect_path, long timeout_ms)
+                    void (*bind)(void *), const char *expect_path, long timeout_ms, int warm)
 {
     size_t elen = 0;
     char *etext = (char *)sl_read_file(expect_path, &elen);
@@ -352,7 +477,10 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
     const size_t cap = 1 << 18;
     char *out = malloc(cap + 1);
     char *seen = malloc((size_t)ncases + 1);
-    unsigned char *replacement = NULL;
+    /* Whole replacement images land in a static buffer, not the heap: the runner's heap then looks
+     * the same to every child, whatever came before. */
+    static unsigned char replacement[SL_MAX_IMAGE];
+    if (warm) sl_warm(cases, ncases, bind, timeout_ms);
     puts("#ready");
     fflush(stdout);
 
@@ -364,9 +492,7 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         if (mode == 'F' && sscanf(cmd + 1, "%lld %lld %d", &id, &off, &mask) == 3) {
             if (off >= (long long)sl_image_len) off = -1;
         } else if (mode == 'I' && sscanf(cmd + 1, "%lld %lld", &id, &len) == 2 && len >= 0 && len <= SL_MAX_IMAGE) {
-            free(replacement);
-            replacement = malloc((size_t)len + 1);
-            if (replacement == NULL || fread(replacement, 1, (size_t)len, stdin) != (size_t)len) { puts("#error short image on stdin"); fflush(stdout); return 65; }
+            if (fread(replacement, 1, (size_t)len, stdin) != (size_t)len) { puts("#error short image on stdin"); fflush(stdout); return 65; }
         } else {
             printf("#error bad command: %s", cmd);
             fflush(stdout);
@@ -378,11 +504,11 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         pid_t child = fork();
         if (child < 0) { printf("R %lld could_not_start 0 0 -1\n", id); fflush(stdout); close(fds[0]); close(fds[1]); continue; }
         if (child == 0) {
-            setpgid(0, 0);
             close(fds[0]);
             dup2(fds[1], 1);
             close(fds[1]);
-            setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+            /* stdout keeps the runner's buffer (empty: flushed before every fork), so the child
+             * allocates nothing before its first case. */
             if (mode == 'I') {
                 if (sl_map_code(replacement, (size_t)len, imports, nimports) == NULL) { fflush(stdout); _exit(65); }
             } else if (off >= 0) {
@@ -394,7 +520,7 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
             }
             bind(sl_entry);
             sl_child_setup(timeout_ms);
-            for (int i = 0; i < ncases; i++) cases[i]();
+            sl_run_cases(cases, ncases);
             fflush(stdout);
             _exit(0);
         }

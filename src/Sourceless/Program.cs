@@ -13,6 +13,8 @@ public static class Program
         root.Subcommands.Add(TrialCommand.Create());
         root.Subcommands.Add(TasksCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
+        root.Subcommands.Add(RerunCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }
 }

@@ -12,4 +12,7 @@ public sealed record ReportSection(string ExperimentId, Concern Concern, string 
     IReadOnlyList<ExperimentScore> Scores, IReadOnlyList<ReportTable> Tables, IReadOnlyList<BarSeries> Bars);
 
 /// <summary>A small bar chart inside a section: one value per (category, series).</summary>
-public sealed record BarSeries(string Caption, IReadOnlyList<string> Categories, IReadOnlyList<(string Series, IReadOnlyList<double> Values)> Series, string Unit);
+/// <summary>Bars per category, one per series; Stacked draws each category as one bar of shares
+/// (the series' values then add up to 100 per category).</summary>
+public sealed record BarSeries(string Caption, IReadOnlyList<string> Categories, IReadOnlyList<(string Series, IReadOnlyList<double> Values)> Series, string Unit,
+    bool Stacked = false);

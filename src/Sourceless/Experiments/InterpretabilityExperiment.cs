@@ -45,109 +45,48 @@ public sealed class InterpretabilityExperiment : IExperiment
 
     private static async Task<List<FaultRow>> FaultsAsync(WorkItem item, TrialContext ctx, CancellationToken ct)
     {
-        var rows = new List<FaultRow>();
         var code = ctx.Store.ArtifactCode(item.ArtifactId);
-        if (code is null) return rows; // no artifact: nothing to inject faults into
+        if (code is null) return []; // no artifact: nothing to inject faults into
         var plan = ctx.Plans[item.Task];
-        var task = plan.Task;
         var facts = ctx.Facts;
-        var services = ctx.Services;
-        string work = services.Workspace.Dir("faults", item.ArtifactId.Replace('/', '_').Replace(':', '_'));
-        var rng = new SplitMix64(SplitMix64.SeedFrom(facts.Seed, "flips", item.ArtifactId));
+        string work = ctx.Services.Workspace.Dir("faults", item.ArtifactId.Replace('/', '_').Replace(':', '_'));
+        var lab = new FaultLab(ctx.Services, plan, item.ArtifactId, item.Target, item.RunIsa, work);
 
-        // Bit flips: exhaustive when the budget covers every bit, else a seeded sample without repeats.
-        long bits = (long)code.Length * 8;
-        var flips = bits <= facts.FlipBudget
-            ? Enumerable.Range(0, (int)bits).ToList()
-            : Sample((int)bits, facts.FlipBudget, rng);
-        var mutants = new List<Mutant>();
-        foreach (var b in flips) mutants.Add(new FlipMutant(b, b / 8, (byte)(1 << (b % 8))));
-
-        // Typos, for contenders that have source: compile each; the ones that build run as images.
-        string? source = ctx.Store.ArtifactSource(item.ArtifactId);
-        var typoRows = new Dictionary<long, (Typo Typo, int Line, int? DiagLine)>();
-        if (source is not null && Target.Compilers.Contains(item.Target.Compiler) && facts.TypoBudget > 0)
+        // Typos, for contenders that have source: each is compiled; the ones that build run as images.
+        var typos = new List<TypoBuild>();
+        if (ctx.Store.ArtifactSource(item.ArtifactId) is not null && Target.Compilers.Contains(item.Target.Compiler) && facts.TypoBudget > 0)
         {
-            string refText = await File.ReadAllTextAsync(task.V1.ReferencePath, ct);
-            var typos = TypoMaker.Draw(refText, facts.TypoBudget, new SplitMix64(SplitMix64.SeedFrom(facts.Seed, "typos", task.Name, item.Target.Compiler)));
-            for (int t = 0; t < typos.Count; t++)
-            {
-                var typo = typos[t];
-                string id = $"{item.ArtifactId}|typo|{t}";
-                string file = Path.Combine(work, $"ref-typo{t}.c");
-                await File.WriteAllTextAsync(file, typo.Apply(refText), ct);
-                int line = typo.Line(refText);
-                var (tool, _) = Toolchain.Compiler(item.Target.Compiler, item.Target.Isa);
-                string obj = Path.Combine(work, $"typo{t}.o");
-                var compile = await services.Tools.RunAsync(tool, Toolchain.CompileArgs(item.Target, file, obj,
-                    [plan.Folder, SourcelessHome.LibDepDir], Diagnostics.Flags(item.Target.Compiler)), ct);
-                var errors = Diagnostics.Parse(item.Target.Compiler, compile.StandardError).Where(d => d.Severity is "error" or "fatal error").ToList();
-                if (!compile.Succeeded)
-                {
-                    var first = errors.FirstOrDefault(d => d.File.EndsWith(Path.GetFileName(file), StringComparison.Ordinal));
-                    bool here = first is not null && Math.Abs(first.Line - line) <= 1;
-                    string outcome = here ? "rejected_here" : "rejected_elsewhere";
-                    rows.Add(new FaultRow(id, item.ArtifactId, "typo", typo.Position, null, typo.Encode(), line, outcome, null, first?.Line, null, here,
-                        Value(outcome, here), $"{typo.Describe(refText)}: {(errors.FirstOrDefault()?.Message ?? compile.ErrorSummary(200))}"));
-                    continue;
-                }
-                var link = await services.Contenders.Linker.LinkAsync(item.Target.Isa, obj, task.Signature.Name, work, ct);
-                if (link.Image is null)
-                {
-                    rows.Add(new FaultRow(id, item.ArtifactId, "typo", typo.Position, null, typo.Encode(), line, "rejected_elsewhere", null, null, null, false,
-                        0, $"{typo.Describe(refText)}: {link.Failure}"));
-                    continue;
-                }
-                long mid = 1_000_000 + t;
-                typoRows[mid] = (typo, line, null);
-                mutants.Add(new ImageMutant(mid, link.Image));
-            }
+            string refText = await File.ReadAllTextAsync(plan.Task.V1.ReferencePath, ct);
+            var drawn = DrawTypos(refText, facts, plan.Task.Name, item.Target.Compiler);
+            for (int t = 0; t < drawn.Count; t++) typos.Add(await lab.BuildTypoAsync(refText, drawn[t], t, ct));
         }
-
-        int timeout = TimeoutMs(ctx, item);
-        var results = await new PersistentRunner(services.Runner).RunAsync(plan, item.RunIsa, code, mutants, timeout, ct);
-
-        // Locate: the line of each flipped byte and of each faulting PC, through DWARF when there is some.
-        var debug = ctx.Store.ArtifactDebugImage(item.ArtifactId);
-        IReadOnlyDictionary<long, int> lines = new Dictionary<long, int>();
-        if (debug is not null)
-            lines = await SourceLines.MapAsync(debug, item.Target.Isa,
-                flips.Select(b => (long)(b / 8)).Concat(results.Where(r => r.Id < 1_000_000).Select(r => r.FaultOffset)),
-                Path.GetFileName(task.V1.ReferencePath), work, services.Tools, ct);
-
-        foreach (var r in results)
-        {
-            string outcome = r.Kind == OutcomeKind.Passed ? "benign" : Outcome.Text(r.Kind);
-            if (r.Id >= 1_000_000)
-            {
-                var (typo, line, _) = typoRows[r.Id];
-                int t = (int)(r.Id - 1_000_000);
-                rows.Add(new FaultRow($"{item.ArtifactId}|typo|{t}", item.ArtifactId, "typo", typo.Position, null, typo.Encode(), line, outcome,
-                    r.Signal == 0 ? null : r.Signal, null, null, false, Value(outcome, false), $"compiled; {r.CasesPassed} cases passed"));
-                continue;
-            }
-            int offset = (int)(r.Id / 8), bit = (int)(r.Id % 8);
-            int? srcLine = lines.TryGetValue(offset, out var sl) ? sl : null;
-            int? faultLine = r.FaultOffset >= 0 && lines.TryGetValue(r.FaultOffset, out var fl) ? fl : null;
-            bool located = r.Kind == OutcomeKind.Crashed && srcLine is not null && faultLine == srcLine;
-            rows.Add(new FaultRow($"{item.ArtifactId}|flip|{offset}.{bit}", item.ArtifactId, "flip", offset, bit, null, srcLine, outcome,
-                r.Signal == 0 ? null : r.Signal, null, faultLine, located, Value(outcome, located),
-                r.FaultOffset >= 0 ? $"fault at image offset 0x{r.FaultOffset:x}" : $"{r.CasesPassed} cases passed"));
-        }
-        return rows;
+        return await lab.RunAsync(code, ctx.Store.ArtifactDebugImage(item.ArtifactId), DrawFlips(code.Length, facts, item.ArtifactId), typos,
+            BudgetMs(ctx.Store, item.Task, item.RunIsa), ct);
     }
 
-    /// <summary>The per-mutant time budget: 30 times the task's measured run time on that ISA (from
-    /// the reliability runs), plus the fork, within 100 ms .. 2 s.</summary>
-    private static int TimeoutMs(TrialContext ctx, WorkItem item)
+    /// <summary>The bits to flip: every one when the budget covers the image, else a seeded sample without repeats.</summary>
+    public static IReadOnlyList<int> DrawFlips(int codeLength, TrialFacts facts, string artifactId)
     {
-        var rows = ctx.Store.Query("""
+        long bits = (long)codeLength * 8;
+        if (bits <= facts.FlipBudget) return Enumerable.Range(0, (int)bits).ToList();
+        return Sample((int)bits, facts.FlipBudget, new SplitMix64(SplitMix64.SeedFrom(facts.Seed, "flips", artifactId)));
+    }
+
+    /// <summary>The seeded typos of a task's reference for one compiler (the same for every target).</summary>
+    public static IReadOnlyList<Typo> DrawTypos(string referenceText, TrialFacts facts, string task, string compiler) =>
+        TypoMaker.Draw(referenceText, facts.TypoBudget, new SplitMix64(SplitMix64.SeedFrom(facts.Seed, "typos", task, compiler)));
+
+    /// <summary>The per-mutant CPU budget: 30 times the task's measured run time on that ISA (from the
+    /// reliability runs), at least <see cref="MutantBudget.FloorMs"/>. Rounded up to a power of two
+    /// so that run-to-run jitter in the measurement does not move the budget.</summary>
+    public static int BudgetMs(TrialStore store, string task, Isa isa)
+    {
+        var rows = store.Query("""
             SELECT median(e.runtime_ns) AS ns FROM executions e JOIN artifacts a USING (artifact_id)
             WHERE a.task = $1 AND e.run_isa = $2 AND e.runtime_ns IS NOT NULL AND e.outcome = 'passed'
-            """, item.Task, item.RunIsa.Name);
-        double ns = rows.Count > 0 && rows[0]["ns"] is not null ? D(rows[0]["ns"]) : 5e6;
-        double fork = item.RunIsa.IsNative ? 20 : 80;
-        return (int)Math.Clamp(30 * ns / 1e6 + fork, 100, 2000);
+            """, task, isa.Name);
+        double? ns = rows.Count > 0 && rows[0]["ns"] is not null ? D(rows[0]["ns"]) : null;
+        return MutantBudget.Ms(isa, ns);
     }
 
     private static List<int> Sample(int n, int k, SplitMix64 rng)
@@ -193,14 +132,17 @@ public sealed class InterpretabilityExperiment : IExperiment
             $"and {Pct(headline["flip_located"])} crashed at an instruction that debug info maps to the flipped line; " +
             $"{Pct(headline["typo_here"])} of {S(headline["typos"])} typos were rejected with the exact line (within one), and {Pct(headline["typo_silent"])} compiled into silently wrong code.";
         var categories = byOutcome.Select(r => $"{S(r["contender"])} {S(r["kind"])}s").Distinct().ToList();
-        var outcomes = byOutcome.Select(r => S(r["outcome"])).Distinct().Order(StringComparer.Ordinal).ToList();
+        // From harmless to worst, so the stacked bars read left to right; silent wrong output last.
+        string[] order = ["benign", "rejected_here", "rejected_elsewhere", "crashed", "timed_out", "killed_by_limit", "could_not_start", "wrong_output"];
+        var outcomes = byOutcome.Select(r => S(r["outcome"])).Distinct()
+            .OrderBy(o => Array.IndexOf(order, o) is int i && i >= 0 ? i : order.Length).ThenBy(o => o, StringComparer.Ordinal).ToList();
         var bars = new BarSeries("Outcome of each injected fault (share of that contender's flips or typos)", categories,
             outcomes.Select(o => (o, (IReadOnlyList<double>)categories.Select(c =>
             {
                 var group = byOutcome.Where(r => $"{S(r["contender"])} {S(r["kind"])}s" == c).ToList();
                 double total = group.Sum(r => D(r["n"]));
                 return total == 0 ? 0 : 100 * group.Where(r => S(r["outcome"]) == o).Sum(r => D(r["n"])) / total;
-            }).ToList())).ToList(), "%");
+            }).ToList())).ToList(), "%", Stacked: true);
         var examples = store.Query("""
             SELECT f.fault_id, f.kind, f.outcome, f.source_line, f.diagnostic_line, f.fault_line, f.detail
             FROM faults f WHERE f.outcome IN ('wrong_output', 'rejected_here', 'crashed') ORDER BY hash(f.fault_id) LIMIT 12
@@ -216,8 +158,9 @@ public sealed class InterpretabilityExperiment : IExperiment
                     rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["faults"]), S(r["flips"]), S(r["typos"]), S(r["good"]), S(r["silent"]), Num(r["mean_value"], "0.000")]).ToList()),
                 new ReportTable("Outcomes", ["contender", "fault", "outcome", "count"],
                     byOutcome.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["kind"]), S(r["outcome"]), S(r["n"])]).ToList()),
-                new ReportTable("Examples (re-run one: sourceless rerun RUN FAULT_ID)", ["fault id", "outcome", "line", "diagnostic line", "fault line", "detail"],
-                    examples.Select(r => (IReadOnlyList<string>)[S(r["fault_id"]), S(r["outcome"]), S(r["source_line"]), S(r["diagnostic_line"]), S(r["fault_line"]), S(r["detail"])]).ToList()),
+                new ReportTable("Examples (RUN is this report's run folder)", ["fault id", "outcome", "line", "diagnostic line", "fault line", "detail", "re-run it"],
+                    examples.Select(r => (IReadOnlyList<string>)[S(r["fault_id"]), S(r["outcome"]), S(r["source_line"]), S(r["diagnostic_line"]), S(r["fault_line"]), S(r["detail"]),
+                        $"./sourceless rerun RUN '{S(r["fault_id"])}'"]).ToList()),
             ],
             [bars]);
     }

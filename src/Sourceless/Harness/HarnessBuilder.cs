@@ -42,7 +42,9 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
     private async Task<string> CompileDriverAsync(string folder, Isa isa, string output, string? linkedObject, CancellationToken ct)
     {
         string source = Path.Combine(folder, "driver.c");
+        string runtime = Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.h");
         if (File.Exists(output) && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(source)
+            && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(runtime)
             && (linkedObject is null || File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(linkedObject)))
             return output;
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
@@ -51,7 +53,9 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         if (linkedObject is not null) args.Add("-DSL_LINKED");
         args.AddRange([source, "-o", output + ".tmp"]);
         if (linkedObject is not null) args.Add(linkedObject);
-        args.AddRange(["-L" + libdir, "-ldep"]);
+        // Bind every symbol at start-up: the persistent runner's children then inherit resolved
+        // PLT slots instead of each paying the lazy resolver (and, under qemu, its translation).
+        args.AddRange(["-L" + libdir, "-ldep", "-Wl,-z,now"]);
         var r = await tools.RunAsync(isa.Gcc, args, ct);
         if (!r.Succeeded) throw new InvalidOperationException($"driver build failed for {folder} on {isa}: {r.ErrorSummary()}");
         File.Move(output + ".tmp", output, overwrite: true);

@@ -93,4 +93,50 @@ public static class ChartSvg
         sb.Append("</svg>");
         return sb.ToString();
     }
+
+    /// <summary>One horizontal 100% bar per category, a segment per series, with a legend above.</summary>
+    public static string StackedBars(BarSeries bars, string id)
+    {
+        int rowH = 20, pad = 8, labelW = 190, plotW = 420, legendH = 16 * ((bars.Series.Count + 2) / 3) + 6;
+        int height = legendH + bars.Categories.Count * rowH + 2 * pad;
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"<svg class=\"bars stacked\" id=\"{HtmlEncode(id)}\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {labelW + plotW + 20} {height}\" width=\"{labelW + plotW + 20}\" height=\"{height}\" role=\"img\" aria-label=\"{HtmlEncode(bars.Caption)}\">");
+        for (int s = 0; s < bars.Series.Count; s++)
+        {
+            int lx = labelW + s % 3 * 140, ly = pad + s / 3 * 16;
+            sb.Append(CultureInfo.InvariantCulture, $"<g class=\"legend\"><rect x=\"{lx}\" y=\"{ly}\" width=\"10\" height=\"10\" fill=\"{StackColor(bars.Series[s].Series, s)}\"/>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{lx + 14}\" y=\"{ly + 9}\" font-size=\"10\">{HtmlEncode(bars.Series[s].Series)}</text></g>");
+        }
+        int y = pad + legendH;
+        for (int c = 0; c < bars.Categories.Count; c++)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{labelW - 6}\" y=\"{y + 13}\" font-size=\"11\" text-anchor=\"end\">{HtmlEncode(bars.Categories[c])}</text>");
+            double x = labelW, total = bars.Series.Sum(s => c < s.Values.Count ? s.Values[c] : 0);
+            for (int s = 0; s < bars.Series.Count; s++)
+            {
+                double v = c < bars.Series[s].Values.Count ? bars.Series[s].Values[c] : 0;
+                if (v <= 0) continue;
+                double w = plotW * v / Math.Max(total, 1e-9);
+                sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"segment\" x=\"{F(x)}\" y=\"{y + 2}\" width=\"{F(w)}\" height=\"{rowH - 4}\" fill=\"{StackColor(bars.Series[s].Series, s)}\"><title>{HtmlEncode(bars.Categories[c])} {HtmlEncode(bars.Series[s].Series)}: {F(v)}{HtmlEncode(bars.Unit)}</title></rect>");
+                x += w;
+            }
+            y += rowH;
+        }
+        sb.Append("</svg>");
+        return sb.ToString();
+    }
+
+    /// <summary>Outcome colours that mean something (green harmless, red silent, greys for loud failures); others from the palette.</summary>
+    private static string StackColor(string series, int index) => series switch
+    {
+        "benign" or "passed" => "#4caf50",
+        "rejected_here" => "#2e7d32",
+        "rejected_elsewhere" => "#9ccc65",
+        "crashed" => "#ff9800",
+        "timed_out" => "#795548",
+        "killed_by_limit" => "#9e9e9e",
+        "could_not_start" => "#607d8b",
+        "wrong_output" => "#d32f2f",
+        _ => Palette[index % Palette.Length],
+    };
 }

@@ -52,7 +52,8 @@ public static class HtmlReport
             foreach (var bars in section.Bars)
             {
                 sb.Append(CultureInfo.InvariantCulture, $"<h3>{HtmlEncode(bars.Caption)}</h3>\n");
-                sb.Append(ChartSvg.Bars(bars, $"{section.ExperimentId}-bars-{b++}")).Append('\n');
+                string id = $"{section.ExperimentId}-bars-{b++}";
+                sb.Append(bars.Stacked ? ChartSvg.StackedBars(bars, id) : ChartSvg.Bars(bars, id)).Append('\n');
             }
             foreach (var table in section.Tables) AppendTable(sb, table);
             sb.Append(CultureInfo.InvariantCulture, $"<details><summary>SQL behind the score (run it on results.duckdb)</summary><pre>{HtmlEncode(section.ScoreSql)}</pre></details>\n");

@@ -4,7 +4,7 @@ namespace Sourceless.Sandbox;
 /// the expected observables of each case.</summary>
 public static class OutcomeClassifier
 {
-    private const int SigKill = 9, SigAlrm = 14, SigXcpu = 24, SigXfsz = 25;
+    private const int SigKill = 9, SigAlrm = 14, SigXcpu = 24, SigXfsz = 25, SigProf = 27;
 
     public static Outcome Classify(SandboxResult run, IReadOnlyList<string> expected)
     {
@@ -39,7 +39,8 @@ public static class OutcomeClassifier
             int sig = report.StatusValue ?? 0;
             return sig switch
             {
-                SigAlrm => new(OutcomeKind.TimedOut, sig, passed, total, "time budget of the test child spent (SIGALRM)"),
+                SigProf => new(OutcomeKind.TimedOut, sig, passed, total, "CPU time budget of the test child spent (SIGPROF)"),
+                SigAlrm => new(OutcomeKind.TimedOut, sig, passed, total, "wall-clock backstop of the test child reached (SIGALRM)"),
                 SigXcpu => new(OutcomeKind.KilledByLimit, sig, passed, total, "limit: CPU time (SIGXCPU)"),
                 SigXfsz => new(OutcomeKind.KilledByLimit, sig, passed, total, "limit: file size (SIGXFSZ)"),
                 SigKill => new(OutcomeKind.KilledByLimit, sig, passed, total, "limit: killed (SIGKILL, CPU hard limit)"),
@@ -65,6 +66,7 @@ public static class OutcomeClassifier
         13 => "SIGPIPE",
         14 => "SIGALRM",
         24 => "SIGXCPU",
+        27 => "SIGPROF",
         25 => "SIGXFSZ",
         31 => "SIGSYS",
         _ => "signal " + sig,

@@ -20,8 +20,11 @@ public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int Cas
 /// </summary>
 public sealed class PersistentRunner(ArtifactRunner runner)
 {
+    /// <param name="timeoutMs">CPU budget of each mutant's child (<see cref="MutantBudget"/>).</param>
+    /// <param name="warm">Let the runner run the pristine artifact once before the first mutant, so
+    /// children inherit qemu's translated code; off only when measuring one process per mutant.</param>
     public async Task<IReadOnlyList<MutantResult>> RunAsync(TestPlan plan, Isa isa, byte[] baseImage, IReadOnlyList<Mutant> mutants,
-        int timeoutMs, CancellationToken ct)
+        int timeoutMs, CancellationToken ct, bool warm = true)
     {
         var harness = runner.Harness;
         string driver = await harness.BareDriverAsync(plan, isa, ct);
@@ -37,7 +40,7 @@ public sealed class PersistentRunner(ArtifactRunner runner)
                 foreach (var m in pending) results[m.Id] = new MutantResult(m.Id, OutcomeKind.CouldNotStart, 0, 0, -1);
                 break;
             }
-            var answered = await SessionAsync(plan, isa, driver, image, expect, pending, timeoutMs, results, ct);
+            var answered = await SessionAsync(plan, isa, driver, image, expect, pending, timeoutMs, warm, results, ct);
             // A runner that stopped answering: the mutant it was on is recorded as such, the rest retried.
             if (answered < pending.Count)
             {
@@ -51,17 +54,32 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     }
 
     private async Task<int> SessionAsync(TestPlan plan, Isa isa, string driver, string image, string expect, List<Mutant> batch,
-        int timeoutMs, Dictionary<long, MutantResult> results, CancellationToken ct)
+        int timeoutMs, bool warm, Dictionary<long, MutantResult> results, CancellationToken ct)
     {
         var args = new List<string> { "--serve", image, "--expect", expect, "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
+        if (!warm) args.Add("--no-warm");
         var request = await runner.RequestAsync(plan, isa, driver, args, [Path.GetDirectoryName(image)!], LibDep.Current, ct);
-        // Budget: every mutant may spend its whole timeout, plus start-up.
-        var wall = TimeSpan.FromMilliseconds(30_000 + (long)batch.Count * (timeoutMs + 250));
-        await using var session = await runner.Sandbox.StartSessionAsync(request, wall, ct);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Deadline);
-        var ready = await session.Output.ReadLineAsync(linked.Token);
-        if (ready != "#ready")
-            throw new InvalidOperationException($"persistent runner did not start: {ready} {await session.StandardErrorAsync}");
+        // Budget: every mutant may reach its wall-clock backstop (4x its CPU budget + 0.5 s), plus start-up.
+        var wall = TimeSpan.FromMilliseconds(30_000 + (long)batch.Count * (4L * timeoutMs + 750));
+        for (int attempt = 1; ; attempt++)
+        {
+            await using var session = await runner.Sandbox.StartSessionAsync(request, wall, ct);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Deadline);
+            var ready = await session.Output.ReadLineAsync(linked.Token);
+            if (ready == "#ready") return await ServeAsync(session, batch, results, linked.Token, ct);
+            string error = await session.StandardErrorAsync;
+            // bwrap short of processes or namespaces for a moment says nothing about the artifact.
+            bool transient = ready is null && error.StartsWith("bwrap:", StringComparison.Ordinal)
+                && error.Contains("Resource temporarily unavailable", StringComparison.Ordinal);
+            if (!transient || attempt == 4)
+                throw new InvalidOperationException($"persistent runner did not start: {ready} {error}".TrimEnd());
+            await Task.Delay(100 * attempt * attempt, ct);
+        }
+    }
+
+    private static async Task<int> ServeAsync(SandboxSession session, List<Mutant> batch, Dictionary<long, MutantResult> results,
+        CancellationToken linked, CancellationToken ct)
+    {
         var writer = Task.Run(async () =>
         {
             try
@@ -74,11 +92,11 @@ public sealed class PersistentRunner(ArtifactRunner runner)
                         ImageMutant i => Encoding.ASCII.GetBytes($"I {i.Id} {i.Image.Length}\n"),
                         _ => throw new InvalidOperationException(),
                     };
-                    await session.Input.WriteAsync(line, linked.Token);
-                    if (m is ImageMutant img) await session.Input.WriteAsync(img.Image, linked.Token);
+                    await session.Input.WriteAsync(line, linked);
+                    if (m is ImageMutant img) await session.Input.WriteAsync(img.Image, linked);
                 }
-                await session.Input.WriteAsync("Q\n"u8.ToArray(), linked.Token);
-                await session.Input.FlushAsync(linked.Token);
+                await session.Input.WriteAsync("Q\n"u8.ToArray(), linked);
+                await session.Input.FlushAsync(linked);
             }
             catch (IOException) { } // the runner died; the reader sees it
             catch (OperationCanceledException) { }
@@ -89,7 +107,7 @@ public sealed class PersistentRunner(ArtifactRunner runner)
         {
             while (answered < batch.Count)
             {
-                var line = await session.Output.ReadLineAsync(linked.Token);
+                var line = await session.Output.ReadLineAsync(linked);
                 if (line is null) break;
                 if (!line.StartsWith("R ", StringComparison.Ordinal)) continue;
                 var p = line.Split(' ');

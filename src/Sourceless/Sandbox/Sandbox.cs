@@ -20,10 +20,12 @@ public sealed class Sandbox
     /// and between two Sourceless processes on the same machine.</summary>
     public const int FirstUid = 61000;
 
-    /// <summary>The uids this sandbox runs code as.</summary>
+    /// <summary>The uids this sandbox runs code as: the whole block, taken in turn, so a run never
+    /// starts under the uid whose previous processes may still be dying (they would count against
+    /// its RLIMIT_NPROC and make bwrap's fork fail with EAGAIN).</summary>
     public IReadOnlyList<int> Uids { get; }
 
-    private readonly ConcurrentBag<int> _uids = new();
+    private readonly ConcurrentQueue<int> _uids = new();
     private readonly SemaphoreSlim _slots;
     private static readonly bool IsRoot = Environment.UserName == "root" || geteuid() == 0;
 
@@ -34,9 +36,9 @@ public sealed class Sandbox
         Limits = limits;
         _slots = new SemaphoreSlim(concurrency, concurrency);
         int block = FirstUid + Environment.ProcessId % 500 * 16;
-        Uids = Enumerable.Range(block, Math.Min(concurrency, 16)).ToList();
         if (concurrency > 16) throw new ArgumentOutOfRangeException(nameof(concurrency), "at most 16 concurrent sandboxes per process");
-        foreach (var uid in Uids) _uids.Add(uid);
+        Uids = Enumerable.Range(block, 16).ToList();
+        foreach (var uid in Uids) _uids.Enqueue(uid);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
@@ -55,6 +57,10 @@ public sealed class Sandbox
         // The tmpfs hides the host's /tmp: bind back what the run must read (drivers, images, libdep).
         foreach (var path in request.ReadOnlyPaths.Distinct()) cmd.AddRange(["--ro-bind", path, path]);
         cmd.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--chdir", "/tmp", "--"]);
+        // No address-space randomisation: a mutant that computes with an address (a flipped offset,
+        // a stale register) then behaves the same in every run, so the same seed gives the same
+        // outcomes and one process per mutant agrees with the persistent runner.
+        cmd.AddRange(["setarch", "-R"]);
         if (request.Isa.Qemu is { } qemu)
         {
             cmd.AddRange([qemu, "-L", request.Isa.Sysroot!]);
@@ -74,7 +80,7 @@ public sealed class Sandbox
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);
-        _uids.TryTake(out int uid);
+        _uids.TryDequeue(out int uid);
         try
         {
             // bwrap can fail to create its namespaces for a moment (EAGAIN while the machine is
@@ -89,7 +95,7 @@ public sealed class Sandbox
         }
         finally
         {
-            _uids.Add(uid);
+            _uids.Enqueue(uid);
             _slots.Release();
         }
     }
@@ -148,7 +154,7 @@ public sealed class Sandbox
     public async Task<SandboxSession> StartSessionAsync(SandboxRequest request, TimeSpan wallClock, CancellationToken ct)
     {
         await _slots.WaitAsync(ct);
-        _uids.TryTake(out int uid);
+        _uids.TryDequeue(out int uid);
         var limits = Limits with { CpuSeconds = (int)Math.Max(Limits.CpuSeconds, wallClock.TotalSeconds + 1) };
         var cmd = BuildCommand(request, uid, limits);
         var psi = new ProcessStartInfo(cmd[0])
@@ -167,11 +173,11 @@ public sealed class Sandbox
         catch
         {
             process.Dispose();
-            _uids.Add(uid);
+            _uids.Enqueue(uid);
             _slots.Release();
             throw;
         }
-        return new SandboxSession(process, CommandLine.Format(cmd[0], cmd.Skip(1)), wallClock, () => { _uids.Add(uid); _slots.Release(); });
+        return new SandboxSession(process, CommandLine.Format(cmd[0], cmd.Skip(1)), wallClock, () => { _uids.Enqueue(uid); _slots.Release(); });
     }
 
     internal static bool IsTransientStartFailure(SandboxResult r) =>

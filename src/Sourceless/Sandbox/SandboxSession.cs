@@ -51,6 +51,14 @@ public sealed class SandboxSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         try { _process.StandardInput.Close(); } catch (IOException) { } catch (InvalidOperationException) { }
+        // A runner told to quit (or seeing EOF) ends by itself within milliseconds; only one that
+        // does not is killed. Either way the whole tree is gone before the uid is handed out again.
+        using (var grace = new CancellationTokenSource(TimeSpan.FromSeconds(2)))
+        {
+            try { await _process.WaitForExitAsync(grace.Token); }
+            catch (OperationCanceledException) { }
+            catch (InvalidOperationException) { }
+        }
         Sandbox.Kill(_process);
         try { await _process.WaitForExitAsync(CancellationToken.None); } catch (InvalidOperationException) { }
         _deadline.Dispose();

@@ -35,7 +35,7 @@ public static class Toolchain
     /// <summary>Checks that every tool the targets need answers, or names the missing one.</summary>
     public static async Task CheckAsync(IEnumerable<Target> targets, ToolRunner tools, CancellationToken ct)
     {
-        var needed = new SortedSet<string>(StringComparer.Ordinal) { "bwrap", "setpriv", "prlimit" };
+        var needed = new SortedSet<string>(StringComparer.Ordinal) { "bwrap", "setpriv", "prlimit", "setarch" };
         foreach (var t in targets)
         {
             needed.Add(Compiler(t.Compiler, t.Isa).Tool);

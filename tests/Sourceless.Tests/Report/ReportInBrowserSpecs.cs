@@ -27,6 +27,8 @@ public sealed class ReportInBrowserSpecs : IDisposable
               tables: document.querySelectorAll('table').length,
               rows: document.querySelectorAll('table tr').length,
               scoreCells: document.querySelectorAll('#score-table td').length,
+              stackedRows: new Set(Array.from(document.querySelectorAll('svg.stacked rect.segment')).map(r => r.getAttribute('y'))).size,
+              segments: document.querySelectorAll('svg.stacked rect.segment').length,
               images: document.querySelectorAll('img').length,
               scripts: document.querySelectorAll('script').length,
               h2: Array.from(document.querySelectorAll('h2')).map(h => h.textContent)
@@ -48,9 +50,12 @@ public sealed class ReportInBrowserSpecs : IDisposable
         var (browser, facts) = await OpenAsync(Path.Combine(run, "report.html"), ct);
         await using (browser)
         {
-            // 2 measured concerns x 3 contenders; the 7 others drawn as "not measured".
-            Assert.Equal(6, facts["bars"].GetInt32());
-            Assert.Equal(7, facts["notMeasured"].GetInt32());
+            // 3 measured concerns x 3 contenders; the 6 others drawn as "not measured".
+            Assert.Equal(9, facts["bars"].GetInt32());
+            Assert.Equal(6, facts["notMeasured"].GetInt32());
+            // Interpretability: one stacked bar per contender and fault kind (gcc, clang: flips and typos; noisy: flips).
+            Assert.Equal(5, facts["stackedRows"].GetInt32());
+            Assert.True(facts["segments"].GetInt32() >= 5);
             Assert.True(facts["chartWidth"].GetDouble() > 500);
             Assert.True(facts["tables"].GetInt32() >= 8);
             Assert.Equal(9 * 4, facts["scoreCells"].GetInt32());

@@ -9,12 +9,12 @@ public sealed partial class ResumeSpecs : IDisposable
     private static readonly string[] Args =
     [
         "trial", "--tasks", "8", "--contenders", "gcc,noisy:0.005", "--targets", "x86_64/gcc/-O2,riscv64/gcc/-O2",
-        "--generations", "2", "--seed", "5",
+        "--generations", "2", "--seed", "5", "--flips", "16", "--typos", "2",
     ];
 
     // 8 tasks x 2 contenders x 2 targets x 2 generations; reliability runs each; portability runs
-    // generation 0 on the one other ISA.
-    private const int Generations = 64, Items = Generations + Generations + Generations / 2;
+    // generation 0 on the one other ISA; interpretability injects faults into generation 0.
+    private const int Generations = 64, Items = Generations + Generations + Generations / 2 + Generations / 2;
 
     private readonly TempFolder _tmp = new("sl-resume");
 
@@ -72,5 +72,6 @@ public sealed partial class ResumeSpecs : IDisposable
         Assert.True(straight.ExitCode == 0, straight.Stderr);
         Assert.Equal(StoreReader.Lines(clean, "SELECT artifact_id, code_sha256 FROM artifacts"), StoreReader.Lines(run, "SELECT artifact_id, code_sha256 FROM artifacts"));
         Assert.Equal(StoreReader.Lines(clean, "SELECT execution_id, outcome, cases_passed FROM executions"), StoreReader.Lines(run, "SELECT execution_id, outcome, cases_passed FROM executions"));
+        Assert.Equal(StoreReader.Lines(clean, "SELECT fault_id, outcome, signal, located FROM faults"), StoreReader.Lines(run, "SELECT fault_id, outcome, signal, located FROM faults"));
     }
 }

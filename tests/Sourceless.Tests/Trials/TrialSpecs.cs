@@ -74,6 +74,36 @@ public sealed class TrialSpecs(TwoSmallTrials trials) : IClassFixture<TwoSmallTr
         // gcc's artifacts declare what they import; noisy's bare bytes declare nothing.
         Assert.Contains("libdep:dep_isqrt", StoreReader.Lines(run, "SELECT dependencies FROM artifacts WHERE task = 'hypot_floor' AND contender = 'gcc' LIMIT 1").Single());
         Assert.Equal(0, StoreReader.Count(run, "SELECT count(*) FROM artifacts WHERE contender LIKE 'noisy%' AND (has_source OR has_object)"));
+        // Interpretability: flips in every generation-0 artifact, typos only where there is source,
+        // and only gcc's debug info can place a crash on a source line.
+        Assert.Equal(0, StoreReader.Count(run, "SELECT count(*) FROM faults f JOIN artifacts a USING (artifact_id) WHERE a.contender LIKE 'noisy%' AND (f.kind = 'typo' OR f.located)"));
+        Assert.True(StoreReader.Count(run, "SELECT count(*) FROM faults f JOIN artifacts a USING (artifact_id) WHERE a.contender = 'gcc' AND f.kind = 'flip' AND f.located") > 0);
+        Assert.True(StoreReader.Count(run, "SELECT count(*) FROM faults WHERE kind = 'typo' AND outcome = 'rejected_here' AND abs(diagnostic_line - source_line) <= 1") > 0);
+    }
+
+    // No timeout here: the fixture does the long work (the CLI bounds every tool and sandbox run).
+    [Fact]
+    public async Task Any_stored_fault_re_runs_to_the_same_row()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string run = trials.RunA;
+        // A crash of gcc's code, a silent wrong output, and a typo: the kinds a reader would re-run.
+        var ids = StoreReader.Lines(run, """
+            SELECT min(fault_id) FROM faults f JOIN artifacts a USING (artifact_id)
+            WHERE (a.contender = 'gcc' AND f.kind = 'flip' AND f.outcome IN ('crashed', 'wrong_output')) OR f.kind = 'typo'
+            GROUP BY f.kind, f.outcome
+            """);
+        Assert.True(ids.Count >= 3, string.Join(", ", ids));
+        foreach (var id in ids)
+        {
+            var r = await Support.Cli.RunAsync(["rerun", run, id, "--json"], ct);
+            Assert.True(r.ExitCode == 0, r.Stderr);
+            using var doc = JsonDocument.Parse(r.Stdout);
+            Assert.True(doc.RootElement.GetProperty("same").GetBoolean(), r.Stdout);
+        }
+        var missing = await Support.Cli.RunAsync(["rerun", run, "no-such-fault"], ct);
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("no fault 'no-such-fault'", missing.Stderr);
     }
 
     // No timeout here: the fixture does the long work (the CLI bounds every tool and sandbox run).
@@ -101,6 +131,8 @@ public sealed class TrialSpecs(TwoSmallTrials trials) : IClassFixture<TwoSmallTr
                      StoreReader.Lines(trials.RunB, "SELECT execution_id, outcome, signal, cases_passed FROM executions"));
         Assert.Equal(StoreReader.Lines(trials.RunA, "SELECT task, case_index, arguments, expected FROM test_cases"),
                      StoreReader.Lines(trials.RunB, "SELECT task, case_index, arguments, expected FROM test_cases"));
+        Assert.Equal(StoreReader.Lines(trials.RunA, "SELECT fault_id, outcome, signal, diagnostic_line, fault_line, located FROM faults"),
+                     StoreReader.Lines(trials.RunB, "SELECT fault_id, outcome, signal, diagnostic_line, fault_line, located FROM faults"));
         using var a = JsonDocument.Parse(trials.A.Stdout);
         using var b = JsonDocument.Parse(trials.B.Stdout);
         Assert.Equal(a.RootElement.GetProperty("scores").GetRawText(), b.RootElement.GetProperty("scores").GetRawText());

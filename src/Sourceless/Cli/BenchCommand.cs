@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sourceless.Bench;
+using Sourceless.Targets;
+
+namespace Sourceless.Cli;
+
+/// <summary><c>sourceless bench ...</c>: speed targets measured side by side in one run.</summary>
+public static class BenchCommand
+{
+    public static Command Create()
+    {
+        var mutants = new Option<int>("--mutants") { Description = "Single-bit mutants per ISA (the same set both ways).", DefaultValueFactory = _ => 200 };
+        var task = new Option<string>("--task") { Description = "Task whose gcc -O2 artifact is mutated.", DefaultValueFactory = _ => "dot_product" };
+        var isas = new Option<string>("--isas") { Description = "ISAs to measure, comma-separated.", DefaultValueFactory = _ => "x86_64,aarch64" };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
+        var keep = new Option<bool>("--keep-work") { Description = "Keep the work folder (drivers, images, expected outputs) and print its path, to re-run a mutant by hand." };
+        var flips = new Command("flips",
+            "Run the same bit-flip mutants one sandboxed process per mutant and through the persistent runner (same sandbox), print mutants/s for each, " +
+            "their ratio, whether the outcomes agree, and the machine's raw fork+exec rate of a trivial static binary as the reference point.");
+        foreach (var o in new Option[] { mutants, task, isas, json, keep }) flips.Options.Add(o);
+        flips.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            var isaList = pr.GetValue(isas)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(Isa.Parse).ToList();
+            int n = pr.GetValue(mutants);
+            if (n < 1) throw new UserError("--mutants must be at least 1");
+            await Toolchain.CheckAsync(isaList.Select(i => new Target(i, "gcc", "-O2")), Tools.ToolRunner.Shared, ct);
+            string work = Path.Combine("/var/tmp", $"sourceless-bench-{Environment.ProcessId}");
+            try
+            {
+                var (rows, reference) = await new FlipsBenchmark(work).RunAsync(pr.GetValue(task)!, n, isaList, s => Console.Error.WriteLine(s), ct);
+                if (pr.GetValue(json)) PrintJson(rows, reference);
+                else Print(rows, reference);
+                return rows.Any(r => r.Mismatches > 0) ? 1 : 0;
+            }
+            finally
+            {
+                if (pr.GetValue(keep)) Console.Error.WriteLine($"[bench flips] work folder kept: {work}");
+                else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }));
+        var cmd = new Command("bench", "Benchmarks that print ratios measured side by side in one run.");
+        cmd.Subcommands.Add(flips);
+        return cmd;
+    }
+
+    private static void Print(IReadOnlyList<FlipsComparison> rows, BenchReference reference)
+    {
+        Console.WriteLine("| isa | way | mutants | seconds | mutants/s |");
+        Console.WriteLine("|---|---|---:|---:|---:|");
+        foreach (var r in rows)
+            foreach (var side in new[] { r.PerProcess, r.Persistent })
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Isa} | {side.Way} | {side.Mutants} | {side.Seconds:0.00} | {side.PerSecond:0.0} |"));
+        Console.WriteLine();
+        foreach (var r in rows)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Isa}: persistent runner / process per mutant = {r.Ratio:0.0}x; outcomes differ on {r.Mismatches} of {r.Persistent.Mutants} mutants"));
+            foreach (var m in r.MismatchExamples) Console.WriteLine("  " + m);
+        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference: raw fork+exec+wait of a trivial static binary, no sandbox: {reference.ForkExecPerSecond:0} /s"));
+        foreach (var (isa, rate) in reference.EmptyForkPerSecond)
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"reference: fork+wait of an empty child on {isa}{(Isa.Parse(isa).IsNative ? "" : " under qemu-user")}, no sandbox: {rate:0} /s (the ceiling of one fork per mutant)"));
+    }
+
+    private static void PrintJson(IReadOnlyList<FlipsComparison> rows, BenchReference reference)
+    {
+        using var stdout = Console.OpenStandardOutput();
+        using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
+        w.WriteStartObject();
+        w.WriteString("bench", "flips");
+        w.WriteNumber("fork_exec_per_s", Math.Round(reference.ForkExecPerSecond, 1));
+        w.WriteStartObject("empty_fork_per_s");
+        foreach (var (isa, rate) in reference.EmptyForkPerSecond) w.WriteNumber(isa, Math.Round(rate, 1));
+        w.WriteEndObject();
+        w.WriteStartArray("comparisons");
+        foreach (var r in rows)
+        {
+            w.WriteStartObject();
+            w.WriteString("isa", r.Isa);
+            w.WriteNumber("mutants", r.Persistent.Mutants);
+            w.WriteNumber("process_per_mutant_per_s", Math.Round(r.PerProcess.PerSecond, 2));
+            w.WriteNumber("persistent_runner_per_s", Math.Round(r.Persistent.PerSecond, 2));
+            w.WriteNumber("ratio", Math.Round(r.Ratio, 2));
+            w.WriteNumber("outcome_mismatches", r.Mismatches);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.Flush();
+        stdout.WriteByte((byte)'\n');
+    }
+}
