@@ -17,8 +17,9 @@ public static class TrialCommand
         var targets = new Option<string?>("--targets") { Description = "Targets isa/compiler/level, comma-separated; '*' matches any part; 'all' = 3 ISAs x gcc,clang x -O0,-O2,-O3. Default: */*/-O2." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for random test inputs and noisy contenders (default 1). Same seed, same inputs: same results." };
         var generations = new Option<int?>("--generations", "-k") { Description = "Generations per task and target, for the determinism measure (default 3)." };
-        var flips = new Option<int?>("--flips") { Description = "Interpretability: single-bit flips per artifact (every bit when the image has no more; default 48)." };
-        var typos = new Option<int?>("--typos") { Description = "Interpretability: single-character source typos per task and compiler (default 8)." };
+        var flips = new Option<int?>("--flips") { Description = $"Interpretability: single-bit flips per artifact (every bit when the image has no more; default {TrialOptions.DefaultFlips})." };
+        var typos = new Option<int?>("--typos") { Description = $"Interpretability: single-character source typos per task and compiler (default {TrialOptions.DefaultTypos})." };
+        var faultTasks = new Option<string?>("--fault-tasks") { Description = $"Interpretability: the tasks to inject faults into, 'all' or a count N spread over categories (default {TrialOptions.DefaultFaultTasks}; every contender and target either way)." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Work items in parallel (default: number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
@@ -28,7 +29,7 @@ public static class TrialCommand
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json.\n" +
             "With no options: all built-in tasks, contenders gcc, clang and noisy:0.001, targets x86_64, aarch64 and riscv64 at -O2.");
-        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, jobs, outDir, resume, json, suite }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, jobs, outDir, resume, json, suite }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             string? resumeDir = pr.GetValue(resume);
@@ -39,7 +40,7 @@ public static class TrialCommand
                     ("--tasks", pr.GetValue(tasks) is not null), ("--contenders", pr.GetValue(contenders) is not null),
                     ("--targets", pr.GetValue(targets) is not null), ("--seed", pr.GetValue(seed) is not null),
                     ("--generations", pr.GetValue(generations) is not null), ("--out", pr.GetValue(outDir) is not null), ("--suite", pr.GetValue(suite) is not null),
-                    ("--flips", pr.GetValue(flips) is not null), ("--typos", pr.GetValue(typos) is not null),
+                    ("--flips", pr.GetValue(flips) is not null), ("--typos", pr.GetValue(typos) is not null), ("--fault-tasks", pr.GetValue(faultTasks) is not null),
                 }.Where(g => g.Set).Select(g => g.Name).ToList();
                 if (given.Count > 0)
                     throw new UserError($"--resume continues the stored trial with its own settings; drop {string.Join(", ", given)}");
@@ -51,8 +52,9 @@ public static class TrialCommand
                 Targets = pr.GetValue(targets) ?? "default",
                 Seed = pr.GetValue(seed) ?? 1,
                 Generations = pr.GetValue(generations) ?? 3,
-                Flips = pr.GetValue(flips) ?? 48,
-                Typos = pr.GetValue(typos) ?? 8,
+                Flips = pr.GetValue(flips) ?? TrialOptions.DefaultFlips,
+                Typos = pr.GetValue(typos) ?? TrialOptions.DefaultTypos,
+                FaultTasks = pr.GetValue(faultTasks) ?? TrialOptions.DefaultFaultTasks,
                 Jobs = pr.GetValue(jobs),
                 Out = pr.GetValue(outDir),
                 Resume = resumeDir,

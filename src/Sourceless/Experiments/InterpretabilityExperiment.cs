@@ -24,7 +24,7 @@ public sealed class InterpretabilityExperiment : IExperiment
     public Concern Concern => Concern.Interpretability;
 
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
-        context.Slots.Where(s => s.Index == 0).Select(s => new WorkItem($"{Id}|{s.ArtifactId}", s.ArtifactId, s.Task.Name, s.Target, s.Target.Isa, 0));
+        context.Slots.Where(s => s.Index == 0 && (context.Facts.FaultTasks?.Contains(s.Task.Name) ?? true)).Select(s => new WorkItem($"{Id}|{s.ArtifactId}", s.ArtifactId, s.Task.Name, s.Target, s.Target.Isa, 0));
 
     /// <summary>Per-fault value: +1 harmless or reported at the right place, 0 a loud failure with
     /// no location, -1 silent wrong output (the worst: nothing tells you anything happened).</summary>
@@ -148,7 +148,8 @@ public sealed class InterpretabilityExperiment : IExperiment
             FROM faults f WHERE f.outcome IN ('wrong_output', 'rejected_here', 'crashed') ORDER BY hash(f.fault_id) LIMIT 12
             """);
         return new ReportSection(Id, Concern, "Interpretability: a bit flip against a typo",
-            $"{words} Bit flips hit every contender's generation-0 bytes (exhaustively up to {facts.FlipBudget} bits per artifact, a seeded sample above); " +
+            $"{words} Bit flips hit every contender's generation-0 bytes in {facts.FaultTasks?.Count ?? facts.Tasks.Count} of the {facts.Tasks.Count} tasks (spread over categories; --fault-tasks all for every one), " +
+            $"exhaustively up to {facts.FlipBudget} bits per artifact, a seeded sample above; " +
             $"typos ({facts.TypoBudget} seeded single-character edits per task and compiler) hit the source of contenders that have one. Each mutant ran the hidden tests " +
             "in the persistent runner inside the sandbox. Re-run any fault with: sourceless rerun RUN FAULT_ID.",
             "score = 100 x max(0, mean over faults of value), value = +1 harmless or reported at the right place (compiler error within one line of the typo, or a crash whose PC maps to the flipped line), 0 a loud failure with no location, -1 silently wrong output",

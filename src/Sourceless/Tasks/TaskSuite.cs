@@ -26,18 +26,24 @@ public sealed class TaskSuite
     /// spans arithmetic, arrays, strings, structs, recursion, libdep and vulnerable tasks), or a
     /// comma-separated list of names.
     /// </summary>
+    /// <summary>The first <paramref name="count"/> of a round-robin over categories, sorted by name.</summary>
+    public static IReadOnlyList<TaskDefinition> Spread(IReadOnlyList<TaskDefinition> tasks, int count)
+    {
+        var byCategory = tasks.GroupBy(t => t.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Queue<TaskDefinition>(g)).ToList();
+        var picked = new List<TaskDefinition>();
+        while (picked.Count < Math.Min(count, tasks.Count))
+            foreach (var q in byCategory)
+                if (q.Count > 0 && picked.Count < count) picked.Add(q.Dequeue());
+        return picked.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+    }
+
     public IReadOnlyList<TaskDefinition> Select(string? selector)
     {
         if (string.IsNullOrWhiteSpace(selector) || selector == "all") return Tasks;
         if (int.TryParse(selector, NumberStyles.None, CultureInfo.InvariantCulture, out int count))
         {
             if (count <= 0) throw new UserError("--tasks: a count must be at least 1");
-            var byCategory = Tasks.GroupBy(t => t.Category).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new Queue<TaskDefinition>(g)).ToList();
-            var picked = new List<TaskDefinition>();
-            while (picked.Count < Math.Min(count, Tasks.Count))
-                foreach (var q in byCategory)
-                    if (q.Count > 0 && picked.Count < count) picked.Add(q.Dequeue());
-            return picked.OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+            return Spread(Tasks, count);
         }
         var names = selector.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var result = new List<TaskDefinition>();

@@ -29,7 +29,8 @@ public sealed record TrialContext(
 
 /// <summary>The trial's settings as stored, for experiments' scores and the report.</summary>
 public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<string> Targets, IReadOnlyList<string> Isas,
-    int Generations, ulong Seed, IReadOnlyList<string> Tasks, int FlipBudget = 48, int TypoBudget = 8)
+    int Generations, ulong Seed, IReadOnlyList<string> Tasks, int FlipBudget = TrialOptions.DefaultFlips, int TypoBudget = TrialOptions.DefaultTypos,
+    IReadOnlyList<string>? FaultTasks = null)
 {
     public static TrialFacts FromStore(TrialStore store)
     {
@@ -40,6 +41,8 @@ public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<
             int.Parse(Get("generations"), System.Globalization.CultureInfo.InvariantCulture),
             ulong.Parse(Get("seed"), System.Globalization.CultureInfo.InvariantCulture), Get("tasks").Split(','),
             int.Parse(store.GetTrial("flips") ?? "48", System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(store.GetTrial("typos") ?? "8", System.Globalization.CultureInfo.InvariantCulture));
+            int.Parse(store.GetTrial("typos") ?? "8", System.Globalization.CultureInfo.InvariantCulture),
+            // Stores from before fault_tasks existed injected faults into every task.
+            store.GetTrial("fault_tasks") is { } ft ? ft.Split(',', StringSplitOptions.RemoveEmptyEntries) : Get("tasks").Split(','));
     }
 }

@@ -10,9 +10,16 @@ public sealed record TrialOptions
     public ulong Seed { get; init; } = 1;
     public int Generations { get; init; } = 3;
     /// <summary>Bit flips per artifact in the interpretability experiment (all bits when the image is that small).</summary>
-    public int Flips { get; init; } = 48;
+    public int Flips { get; init; } = DefaultFlips;
     /// <summary>Source typos per task and compiler in the interpretability experiment.</summary>
-    public int Typos { get; init; } = 8;
+    public int Typos { get; init; } = DefaultTypos;
+    /// <summary>Tasks the interpretability experiment injects faults into: "all" or a count N, the
+    /// first N of the trial's tasks in a round-robin over categories. The default keeps the whole
+    /// default trial within ten minutes on two cores; every contender and target is still covered.</summary>
+    public string FaultTasks { get; init; } = DefaultFaultTasks;
+
+    public const int DefaultFlips = 24, DefaultTypos = 4;
+    public const string DefaultFaultTasks = "12";
     public int Jobs { get; init; } = Environment.ProcessorCount;
     public string? Out { get; init; }
     public string? Resume { get; init; }

@@ -124,6 +124,8 @@ public sealed class TrialRunner(TrialOptions options)
         if (targets.Count == 0) throw new UserError("--targets selects no target");
         if (options.Generations < 1) throw new UserError("--generations must be at least 1");
         if (options.Flips < 0 || options.Typos < 0) throw new UserError("--flips and --typos must be zero or more");
+        if (options.FaultTasks != "all" && (!int.TryParse(options.FaultTasks, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 0))
+            throw new UserError($"--fault-tasks: expected 'all' or a count, got '{options.FaultTasks}'");
         var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
         return (suite.Select(options.Tasks), names, targets);
     }
@@ -139,6 +141,7 @@ public sealed class TrialRunner(TrialOptions options)
             ["generations"] = options.Generations.ToString(CultureInfo.InvariantCulture),
             ["flips"] = options.Flips.ToString(CultureInfo.InvariantCulture),
             ["typos"] = options.Typos.ToString(CultureInfo.InvariantCulture),
+            ["fault_tasks"] = string.Join(',', (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name)),
             ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
             ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
             ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
