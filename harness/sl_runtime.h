@@ -350,6 +350,11 @@ static long long sl_now_ns(void)
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
                     void (*bind)(void *), const char *expect_path, long timeout_ms, int warm);
 
+/* --debug: the debugging experiment runs the driver under gdb. The cases then run in this process
+ * (gdb under qemu-user cannot follow a fork), and gdb stops here first: the image is mapped, so
+ * its symbols can be added at sl_map_base before the code under test runs. */
+__attribute__((noinline, used)) void sl_debug_ready(void) { __asm__ volatile("" ::: "memory"); }
+
 /* argv: driver (--bare IMAGE | --linked | --serve IMAGE --expect FILE [--no-warm]) [--time R] [--timeout-ms T]
  * The cases run in a forked child: a crash, a hang or an exit() in the artifact ends only the
  * child, and the parent still reports how it ended. */
@@ -358,7 +363,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
 {
     const char *image = NULL, *serve = NULL, *expect = NULL;
     long repeats = 0, timeout_ms = 0;
-    int linked = 0, warm = 1;
+    int linked = 0, warm = 1, debug = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bare") == 0 && i + 1 < argc) image = argv[++i];
         else if (strcmp(argv[i], "--linked") == 0) linked = 1;
@@ -367,7 +372,8 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
         else if (strcmp(argv[i], "--time") == 0 && i + 1 < argc) repeats = atol(argv[++i]);
         else if (strcmp(argv[i], "--timeout-ms") == 0 && i + 1 < argc) timeout_ms = atol(argv[++i]);
         else if (strcmp(argv[i], "--no-warm") == 0) warm = 0;
-        else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE) [--time R] [--timeout-ms T] [--no-warm]\n", argv[0]); return 64; }
+        else if (strcmp(argv[i], "--debug") == 0) debug = 1;
+        else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE) [--time R] [--timeout-ms T] [--no-warm] [--debug]\n", argv[0]); return 64; }
     }
     sl_devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (serve != NULL) {
@@ -387,6 +393,13 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
         bind(entry);
     }
     fflush(stdout);
+    if (debug) {
+        sl_debug_ready();
+        sl_run_cases(cases, ncases);
+        printf("#status exit 0\n");
+        fflush(stdout);
+        return 0;
+    }
     pid_t child = fork();
     if (child < 0) { printf("#error fork: %s\n", strerror(errno)); return 66; }
     if (child == 0) {

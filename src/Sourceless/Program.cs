@@ -14,6 +14,8 @@ public static class Program
         root.Subcommands.Add(TasksCommand.Create());
         root.Subcommands.Add(ReportCommand.Create());
         root.Subcommands.Add(RerunCommand.Create());
+        root.Subcommands.Add(QueryCommand.Create());
+        root.Subcommands.Add(CorpusCommand.Create());
         root.Subcommands.Add(BenchCommand.Create());
         return root.Parse(args).InvokeAsync();
     }

@@ -7,7 +7,11 @@ namespace Sourceless.Artifacts;
 /// section's bytes out of a linked image or an object file without another process.</summary>
 public sealed class ElfFile
 {
-    public sealed record Section(string Name, uint Type, ulong Address, long Offset, long Size);
+    public sealed record Section(string Name, uint Type, ulong Address, long Offset, long Size, uint Link = 0, uint Info = 0);
+
+    /// <summary>A RELA entry: patch Offset of section Target with symbol Symbol (index into
+    /// <see cref="Symbols"/>) plus Addend, by the ISA's relocation Type.</summary>
+    public sealed record Relocation(int Target, ulong Offset, uint Type, int Symbol, long Addend);
     public sealed record Symbol(string Name, ulong Value, ulong Size, int SectionIndex, byte Info);
 
     private readonly byte[] _data;
@@ -32,16 +36,17 @@ public sealed class ElfFile
         int shentsize = BinaryPrimitives.ReadUInt16LittleEndian(span[58..]);
         int shnum = BinaryPrimitives.ReadUInt16LittleEndian(span[60..]);
         int shstrndx = BinaryPrimitives.ReadUInt16LittleEndian(span[62..]);
-        var raw = new List<(uint Name, uint Type, ulong Addr, long Off, long Size)>();
+        var raw = new List<(uint Name, uint Type, ulong Addr, long Off, long Size, uint Link, uint Info)>();
         for (int i = 0; i < shnum; i++)
         {
             var h = span.Slice((int)(shoff + (long)i * shentsize), shentsize);
             raw.Add((BinaryPrimitives.ReadUInt32LittleEndian(h), BinaryPrimitives.ReadUInt32LittleEndian(h[4..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(h[16..]), (long)BinaryPrimitives.ReadUInt64LittleEndian(h[24..]),
-                (long)BinaryPrimitives.ReadUInt64LittleEndian(h[32..])));
+                (long)BinaryPrimitives.ReadUInt64LittleEndian(h[32..]), BinaryPrimitives.ReadUInt32LittleEndian(h[40..]),
+                BinaryPrimitives.ReadUInt32LittleEndian(h[44..])));
         }
         long strOff = raw[shstrndx].Off;
-        var sections = raw.Select(r => new Section(CString(data, strOff + r.Name), r.Type, r.Addr, r.Off, r.Size)).ToList();
+        var sections = raw.Select(r => new Section(CString(data, strOff + r.Name), r.Type, r.Addr, r.Off, r.Size, r.Link, r.Info)).ToList();
         return new ElfFile(data, sections, machine);
     }
 
@@ -62,6 +67,22 @@ public sealed class ElfFile
             result.Add(new Symbol(CString(_data, strtab.Offset + name), BinaryPrimitives.ReadUInt64LittleEndian(e[8..]),
                 BinaryPrimitives.ReadUInt64LittleEndian(e[16..]), BinaryPrimitives.ReadUInt16LittleEndian(e[6..]), e[4]));
         }
+        return result;
+    }
+
+    /// <summary>Every RELA relocation of a relocatable object (SHT_RELA sections; sh_info names
+    /// the section they patch).</summary>
+    public IReadOnlyList<Relocation> Relocations()
+    {
+        var result = new List<Relocation>();
+        foreach (var rela in Sections.Where(s => s.Type == 4))
+            for (long off = rela.Offset; off + 24 <= rela.Offset + rela.Size; off += 24)
+            {
+                var e = _data.AsSpan((int)off, 24);
+                ulong info = BinaryPrimitives.ReadUInt64LittleEndian(e[8..]);
+                result.Add(new Relocation((int)rela.Info, BinaryPrimitives.ReadUInt64LittleEndian(e), (uint)(info & 0xffffffff), (int)(info >> 32),
+                    BinaryPrimitives.ReadInt64LittleEndian(e[16..])));
+            }
         return result;
     }
 

@@ -42,6 +42,61 @@ public static class BenchCommand
         }));
         var cmd = new Command("bench", "Benchmarks that print ratios measured side by side in one run.");
         cmd.Subcommands.Add(flips);
+        cmd.Subcommands.Add(Corpus());
+        return cmd;
+    }
+
+    private static Command Corpus()
+    {
+        var programs = new Option<int>("--programs") { Description = "exprgen tier-1 programs compiled each way.", DefaultValueFactory = _ => 2400 };
+        var target = new Option<string>("--target") { Description = "The target compiled for (isa/compiler/level).", DefaultValueFactory = _ => "x86_64/gcc/-O2" };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Parallel compiles, the same for every way.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
+        var cmd = new Command("corpus",
+            "Compile the same exprgen programs with the raw compiler under xargs -P, through 'sourceless corpus' with an empty cache, and again cached, at the same parallelism; " +
+            "print pairs/s for each, Sourceless's overhead over the raw compiles (goal: under 10%) and the cached re-run's speed-up (goal: at least 50x).");
+        foreach (var o in new Option[] { programs, target, jobs, json }) cmd.Options.Add(o);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            int n = pr.GetValue(programs);
+            if (n < 1) throw new UserError("--programs must be at least 1");
+            var t = Sourceless.Corpus.CorpusOptions.ParseTargets(pr.GetValue(target));
+            if (t.Count != 1) throw new UserError("--target names one target");
+            string work = Path.Combine("/var/tmp", $"sourceless-bench-corpus-{Environment.ProcessId}");
+            try
+            {
+                var (raw, rawBatched, cold, cached) = await new CorpusBenchmark(work, Tools.ToolRunner.Shared).RunAsync(n, t[0], Math.Clamp(pr.GetValue(jobs), 1, 64), 1, s => Console.Error.WriteLine(s), ct);
+                double overhead = cold.Seconds / raw.Seconds - 1, overheadBatched = cold.Seconds / rawBatched.Seconds - 1, speedup = cold.Seconds / cached.Seconds;
+                if (pr.GetValue(json))
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        bench = "corpus",
+                        target = t[0].Id,
+                        programs = n,
+                        jobs = pr.GetValue(jobs),
+                        sides = new[] { raw, rawBatched, cold, cached }.Select(s => new { way = s.Way, compiles = s.Compiles, pairs = s.Pairs, seconds = Math.Round(s.Seconds, 3), pairs_per_s = Math.Round(s.PairsPerSecond, 1) }),
+                        overhead_vs_raw = Math.Round(overhead, 4),
+                        overhead_vs_raw_batched = Math.Round(overheadBatched, 4),
+                        cached_speedup = Math.Round(speedup, 1),
+                    }));
+                else
+                {
+                    Console.WriteLine("| way | compiles | pairs | seconds | pairs/s |");
+                    Console.WriteLine("|---|---:|---:|---:|---:|");
+                    foreach (var s in new[] { raw, rawBatched, cold, cached })
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {s.Way} | {s.Compiles} | {s.Pairs} | {s.Seconds:0.00} | {s.PairsPerSecond:0.0} |"));
+                    Console.WriteLine();
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sourceless / raw compiles, one file per run = {cold.Seconds / raw.Seconds:0.000} (overhead {overhead * 100:0.0}%, goal < 10%)"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sourceless / raw compiles, {Sourceless.Corpus.CorpusCompiler.Batch} files per run (as Sourceless batches) = {cold.Seconds / rawBatched.Seconds:0.000} (overhead {overheadBatched * 100:0.0}%)"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"empty cache / cached re-run = {speedup:0.0}x (goal >= 50x)"));
+                }
+                return 0;
+            }
+            finally
+            {
+                try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }));
         return cmd;
     }
 

@@ -19,7 +19,7 @@ public static class TrialCommand
         var generations = new Option<int?>("--generations", "-k") { Description = "Generations per task and target, for the determinism measure (default 3)." };
         var flips = new Option<int?>("--flips") { Description = $"Interpretability: single-bit flips per artifact (every bit when the image has no more; default {TrialOptions.DefaultFlips})." };
         var typos = new Option<int?>("--typos") { Description = $"Interpretability: single-character source typos per task and compiler (default {TrialOptions.DefaultTypos})." };
-        var faultTasks = new Option<string?>("--fault-tasks") { Description = $"Interpretability: the tasks to inject faults into, 'all' or a count N spread over categories (default {TrialOptions.DefaultFaultTasks}; every contender and target either way)." };
+        var faultTasks = new Option<string?>("--fault-tasks") { Description = $"Interpretability and debugging: the tasks to inject faults into and to run the gdb checklist on, 'all' or a count N spread over categories (default {TrialOptions.DefaultFaultTasks}; every contender and target either way)." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Work items in parallel (default: number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };

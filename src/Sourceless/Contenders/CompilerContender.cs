@@ -16,7 +16,16 @@ public sealed class CompilerContender(string compiler, ContenderServices service
 
     public bool Serves(Target target) => target.Compiler == compiler;
 
-    public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
+    // One compile per (task, version, target, generation) in a trial: noisy:P stands on the
+    // compiler's generation i for the same slot, so it takes that result instead of compiling
+    // again. Generations i != j are still separate compiles (determinism is measured on them).
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Generation>>> _generations = new();
+
+    public Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct) =>
+        _generations.GetOrAdd($"{request.Task.Name}|{request.Version.Label}|{request.Target.Id}|{request.Index}",
+            _ => new Lazy<Task<Generation>>(() => CompileAsync(request, ct))).Value;
+
+    private async Task<Generation> CompileAsync(GenerationRequest request, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var target = request.Target;

@@ -25,12 +25,15 @@ public sealed class NoisyContender(double rate, IReadOnlyDictionary<string, ICon
     {
         var sw = Stopwatch.StartNew();
         var inner = await compilers[request.Target.Compiler].GenerateAsync(request, ct);
-        if (inner.Artifact is null) return inner with { LatencyMs = sw.Elapsed.TotalMilliseconds };
+        if (inner.Artifact is null) return inner;
+        sw.Restart();
         var rng = new SplitMix64(SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index));
         var code = Flip(inner.Artifact.Code, rate, rng);
         var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, code, null, null, []);
         sw.Stop();
-        return Generation.Success(artifact, sw, inner.Invocations);
+        // Its latency is the compile it stands on plus the flips (the compile may have been shared
+        // with the compiler contender's own slot, so the wait here says nothing).
+        return new Generation(artifact, null, inner.LatencyMs + sw.Elapsed.TotalMilliseconds, inner.Invocations);
     }
 
     /// <summary>Flips each bit independently with probability p, drawing the gap to the next flip

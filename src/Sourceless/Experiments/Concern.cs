@@ -13,6 +13,10 @@ public sealed record Concern(int Number, string Id, string Title, string Claim)
     public static readonly Concern Dependencies = new(8, "dependencies", "Dependencies and linking", "No way to update a dependency without regenerating");
     public static readonly Concern Security = new(9, "security", "Security auditing", "You cannot review what the AI built without reverse engineering it");
 
+    /// <summary>The essay's closing point: not one of the chart's nine concerns (it has no 0-100
+    /// score), but measured in every trial all the same.</summary>
+    public static readonly Concern TrainingData = new(10, "training-data", "Training data", "You can generate infinite paired training data by running a compiler");
+
     public static IReadOnlyList<Concern> All { get; } =
         [Iteration, Interpretability, Reliability, Portability, VersionControl, Debugging, Abstractions, Dependencies, Security];
 }

@@ -23,8 +23,10 @@ public sealed class InterpretabilityExperiment : IExperiment
     public string Id => "interpretability";
     public Concern Concern => Concern.Interpretability;
 
+    public bool RecordsOwnRows => true;
+
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
-        context.Slots.Where(s => s.Index == 0 && (context.Facts.FaultTasks?.Contains(s.Task.Name) ?? true)).Select(s => new WorkItem($"{Id}|{s.ArtifactId}", s.ArtifactId, s.Task.Name, s.Target, s.Target.Isa, 0));
+        context.Slots.Where(s => s.Index == 0 && (context.Facts.FaultTasks?.Contains(s.Task.Name) ?? true)).Select(s => WorkItem.Of(Id, s));
 
     /// <summary>Per-fault value: +1 harmless or reported at the right place, 0 a loud failure with
     /// no location, -1 silent wrong output (the worst: nothing tells you anything happened).</summary>

@@ -17,7 +17,7 @@ public sealed class ReliabilityExperiment : IExperiment
     public Concern Concern => Concern.Reliability;
 
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
-        context.Slots.Select(s => new WorkItem($"{Id}|{s.ArtifactId}", s.ArtifactId, s.Task.Name, s.Target, s.Target.Isa, s.Index == 0 ? TimeRepeats : 0));
+        context.Slots.Select(s => WorkItem.Of(Id, s, s.Index == 0 ? TimeRepeats : 0));
 
     public Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) =>
         RunTestsAsync(Id, item, context, ct);

@@ -35,11 +35,13 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
             CompileDriverAsync(plan.Folder, isa, Path.Combine(plan.Folder, $"driver-{isa.Name}"), null, ct))).Value;
 
     /// <summary>A driver with the function object linked in (no image loading).</summary>
-    public Task<string> LinkedDriverAsync(TestPlan plan, Isa isa, string objectPath, string label, CancellationToken ct) =>
+    /// <param name="linkFlags">Extra flags for the link, e.g. the sanitizers' runtime.</param>
+    public Task<string> LinkedDriverAsync(TestPlan plan, Isa isa, string objectPath, string label, CancellationToken ct, IReadOnlyList<string>? linkFlags = null) =>
         _drivers.GetOrAdd($"{plan.Folder}|{isa.Name}|{objectPath}", _ => new Lazy<Task<string>>(() =>
-            CompileDriverAsync(plan.Folder, isa, Path.Combine(plan.Folder, $"driver-{isa.Name}-linked-{label}"), objectPath, ct))).Value;
+            CompileDriverAsync(plan.Folder, isa, Path.Combine(plan.Folder, $"driver-{isa.Name}-linked-{label}"), objectPath, ct, linkFlags))).Value;
 
-    private async Task<string> CompileDriverAsync(string folder, Isa isa, string output, string? linkedObject, CancellationToken ct)
+    private async Task<string> CompileDriverAsync(string folder, Isa isa, string output, string? linkedObject, CancellationToken ct,
+        IReadOnlyList<string>? linkFlags = null)
     {
         string source = Path.Combine(folder, "driver.c");
         string runtime = Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.h");
@@ -56,6 +58,7 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         // Bind every symbol at start-up: the persistent runner's children then inherit resolved
         // PLT slots instead of each paying the lazy resolver (and, under qemu, its translation).
         args.AddRange(["-L" + libdir, "-ldep", "-Wl,-z,now"]);
+        if (linkFlags is not null) args.AddRange(linkFlags);
         var r = await tools.RunAsync(isa.Gcc, args, ct);
         if (!r.Succeeded) throw new InvalidOperationException($"driver build failed for {folder} on {isa}: {r.ErrorSummary()}");
         File.Move(output + ".tmp", output, overwrite: true);

@@ -21,6 +21,32 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
 {
     public static readonly Target ReferenceTarget = new(Isa.X86_64, "gcc", "-O0");
 
+    /// <summary>The change request's test set: v2's own cases, then every case of the v1 plan with
+    /// the v2 reference's output, labelled "kept" when the change leaves it as in v1 (behaviour the
+    /// edit must not touch) or "changed" when the change request changes it. When v1's inputs are
+    /// outside v2's contract (the v2 reference crashes on them, e.g. a buffer that grew), none are
+    /// carried: the change redefines the interface and keeps nothing.</summary>
+    public async Task<TestPlan> ChangePlanAsync(TestPlan v1, ulong seed, CancellationToken ct)
+    {
+        var task = v1.Task;
+        var v2 = await PlanAsync(task, task.V2, seed, ct);
+        var probe = v1.Cases.Select(c => c with { Expected = "" }).ToList();
+        var draft = new TestPlan(task, task.V2, probe, harness.WriteSources(task, "carry", probe));
+        string obj = await CompileReferenceAsync(draft, ReferenceTarget, task.V2.ReferencePath, "ref", ct);
+        string driver = await harness.LinkedDriverAsync(draft, ReferenceTarget.Isa, obj, "ref-O0", ct);
+        var run = await runner.RunLinkedAsync(draft, ReferenceTarget.Isa, driver, ct);
+        var report = DriverReport.Parse(run.Raw.StandardOutput);
+        if (report.Error is not null || report.StatusKind != "exit" || report.StatusValue != 0 || v1.Cases.Any(c => !report.Cases.ContainsKey(c.Index)))
+            return v2;
+        var cases = new List<TestCase>(v2.Cases);
+        foreach (var c in v1.Cases)
+        {
+            string got = report.Cases[c.Index];
+            cases.Add(c with { Index = cases.Count, Kind = got == c.Expected ? "kept" : "changed", Expected = got });
+        }
+        return new TestPlan(task, task.V2, cases, harness.WriteSources(task, "change", cases));
+    }
+
     public async Task<TestPlan> PlanAsync(TaskDefinition task, TaskVersion version, ulong seed, CancellationToken ct)
     {
         var rng = new SplitMix64(SplitMix64.SeedFrom(seed, task.Name, version.Label, "tests"));

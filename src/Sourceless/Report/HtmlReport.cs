@@ -44,10 +44,14 @@ public static class HtmlReport
             sb.Append(CultureInfo.InvariantCulture, $"<h2 id=\"{HtmlEncode(section.ExperimentId)}\">{section.Concern.Number}. {HtmlEncode(section.Title)}</h2>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<p><em>The essay: \"{HtmlEncode(section.Concern.Claim)}.\"</em></p>\n<p>{HtmlEncode(section.Explanation)}</p>\n");
             sb.Append(CultureInfo.InvariantCulture, $"<p class=\"formula\">{HtmlEncode(section.Formula)}</p>\n");
-            sb.Append("<table class=\"scores\"><tr><th>contender</th><th>score</th><th>from</th></tr>\n");
-            foreach (var s in section.Scores)
-                sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{HtmlEncode(s.Contender)}</td><td>{s.Score.ToString("0.0", CultureInfo.InvariantCulture)}</td><td>{HtmlEncode(s.Breakdown)}</td></tr>\n");
-            sb.Append("</table>\n");
+            if (section.Scores.Count > 0)
+            {
+                sb.Append("<table class=\"scores\"><tr><th>contender</th><th>score</th><th>from</th></tr>\n");
+                foreach (var s in section.Scores)
+                    sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{HtmlEncode(s.Contender)}</td><td>{s.Score.ToString("0.0", CultureInfo.InvariantCulture)}</td><td>{HtmlEncode(s.Breakdown)}</td></tr>\n");
+                sb.Append("</table>\n");
+            }
+            else sb.Append("<p class=\"muted\">No score in this trial: nothing of this concern to measure in the selected tasks and contenders, or a section without a 0-100 score.</p>\n");
             int b = 0;
             foreach (var bars in section.Bars)
             {
@@ -56,7 +60,8 @@ public static class HtmlReport
                 sb.Append(bars.Stacked ? ChartSvg.StackedBars(bars, id) : ChartSvg.Bars(bars, id)).Append('\n');
             }
             foreach (var table in section.Tables) AppendTable(sb, table);
-            sb.Append(CultureInfo.InvariantCulture, $"<details><summary>SQL behind the score (run it on results.duckdb)</summary><pre>{HtmlEncode(section.ScoreSql)}</pre></details>\n");
+            if (section.ScoreSql.Length > 0)
+                sb.Append(CultureInfo.InvariantCulture, $"<details><summary>SQL behind the {(section.Scores.Count > 0 ? "score" : "figures")} (run it on results.duckdb)</summary><pre>{HtmlEncode(section.ScoreSql)}</pre></details>\n");
         }
 
         sb.Append("<h2 id=\"machine\">Machine, tools and time</h2>\n");

@@ -39,6 +39,7 @@ public static class MarkdownReport
             sb.AppendLine();
             foreach (var s in section.Scores)
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- **{Cell(s.Contender)}**: {s.Score.ToString("0.0", CultureInfo.InvariantCulture)} ({Cell(s.Breakdown)})");
+            if (section.Scores.Count == 0) sb.AppendLine(Cell(section.Explanation));
         }
         if (thisSession is not null)
         {

@@ -17,5 +17,5 @@ public sealed record ReportModel(
     public double? Score(Concern concern, string contender) =>
         Sections.Where(s => s.Concern == concern).SelectMany(s => s.Scores).FirstOrDefault(x => x.Contender == contender)?.Score;
 
-    public bool Measured(Concern concern) => Sections.Any(s => s.Concern == concern);
+    public bool Measured(Concern concern) => Sections.Any(s => s.Concern == concern && s.Scores.Count > 0);
 }

@@ -49,8 +49,8 @@ public sealed class Sandbox
         var cmd = new List<string>();
         if (IsRoot)
             cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"]);
-        var l = limits ?? Limits;
-        cmd.AddRange(["prlimit", $"--cpu={l.CpuSeconds}", $"--as={l.AddressSpaceBytes}", $"--fsize={l.FileSizeBytes}",
+        var l = limits ?? request.Limits ?? Limits;
+        cmd.AddRange(["prlimit", $"--cpu={l.CpuSeconds}", $"--as={(l.AddressSpaceBytes < 0 ? "unlimited" : l.AddressSpaceBytes.ToString(CultureInfo.InvariantCulture))}", $"--fsize={l.FileSizeBytes}",
             $"--nofile={l.OpenFiles}", $"--nproc={l.Processes}", "--core=0", "--"]);
         cmd.AddRange(["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
             "--dev", "/dev", "--proc", "/proc", "--size", l.ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
@@ -123,10 +123,10 @@ public sealed class Sandbox
         }
         process.StandardInput.Close();
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        kill.CancelAfter(Limits.WallClock);
+        kill.CancelAfter((request.Limits ?? Limits).WallClock);
         bool capped = false;
         void OnCap() { capped = true; Kill(process); }
-        var stdout = ReadCappedAsync(process.StandardOutput.BaseStream, Limits.OutputBytes, OnCap);
+        var stdout = ReadCappedAsync(process.StandardOutput.BaseStream, (request.Limits ?? Limits).OutputBytes, OnCap);
         var stderr = ReadCappedAsync(process.StandardError.BaseStream, 64 << 10, () => { });
         bool timedOut = false;
         try

@@ -6,7 +6,9 @@ public sealed record SandboxLimits
 {
     public int CpuSeconds { get; init; } = 5;
     /// <summary>Address space (RLIMIT_AS). qemu-user runs a guest in under 256 MiB here; 1 GiB
-    /// leaves room and still refuses a 4 GB allocation.</summary>
+    /// leaves room and still refuses a 4 GB allocation.
+    /// A negative value means unlimited: only for sanitizer builds, whose shadow memory reserves
+    /// terabytes of address space it never touches.</summary>
     public long AddressSpaceBytes { get; init; } = 1L << 30;
     public long FileSizeBytes { get; init; } = 16L << 20;
     public int OpenFiles { get; init; } = 64;

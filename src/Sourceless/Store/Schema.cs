@@ -29,6 +29,32 @@ public static class Schema
             fault_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, kind VARCHAR, position INTEGER, bit INTEGER, edit VARCHAR,
             source_line INTEGER, outcome VARCHAR, signal INTEGER, diagnostic_line INTEGER, fault_line INTEGER,
             located BOOLEAN, value INTEGER, detail VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS iterations (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, v1_artifact_id VARCHAR, outcome VARCHAR,
+            v2_passed INTEGER, v2_total INTEGER, kept_passed INTEGER, kept_total INTEGER,
+            edit_unit VARCHAR, units_changed INTEGER, units_total INTEGER, latency_ms DOUBLE, detail VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS diffs (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, v1_artifact_id VARCHAR,
+            source_lines_changed INTEGER, source_diff VARCHAR, bytes_v1 INTEGER, bytes_v2 INTEGER, bytes_changed INTEGER,
+            bsdiff_bytes INTEGER, hunks INTEGER, hunks_attributed INTEGER, bytes_outside_function INTEGER, attribution VARCHAR,
+            hunk_detail VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS debug_checks (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, check_name VARCHAR, passed BOOLEAN, evidence VARCHAR, command_line VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS structure (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, functions_named INTEGER, params_total INTEGER, params_typed INTEGER,
+            locals_typed INTEGER, comment_lines INTEGER, code_bytes INTEGER, named_bytes INTEGER, evidence VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS dependencies (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, declared VARCHAR, inferred VARCHAR, sbom VARCHAR,
+            outcome_v10 VARCHAR, outcome_v11 VARCHAR, fix_observable BOOLEAN, follows_library BOOLEAN, detail VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS audits (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, variant VARCHAR, tool VARCHAR, status VARCHAR, flagged BOOLEAN,
+            findings VARCHAR, command_line VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS hardening (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, stack_protector VARCHAR, cet_endbr VARCHAR, position_independent VARCHAR,
+            evidence VARCHAR, session INTEGER);
+        CREATE TABLE IF NOT EXISTS corpus_runs (
+            row_id VARCHAR PRIMARY KEY, folder VARCHAR, programs INTEGER, compiles INTEGER, compile_failures INTEGER, records INTEGER,
+            duplicates INTEGER, seconds DOUBLE, jobs INTEGER, session INTEGER);
         CREATE TABLE IF NOT EXISTS done (item VARCHAR PRIMARY KEY, session INTEGER, finished VARCHAR);
         """;
 }

@@ -174,6 +174,33 @@ public sealed class TrialStore : IDisposable
         }
     }
 
+    /// <summary>Stores one work item's rows of an experiment's own table (docs/store-schema.md)
+    /// with its done marker, in one transaction. Each row is the table's columns in order, from
+    /// row_id up to but not including the session, which is added here.</summary>
+    public void RecordRows(string item, string table, IEnumerable<object?[]> rows) => RecordRows(item, (table, rows));
+
+    /// <summary>Rows of several tables for one work item, in one transaction.</summary>
+    public void RecordRows(string item, params (string Table, IEnumerable<object?[]> Rows)[] tables)
+    {
+        lock (_gate)
+        {
+            using var tx = _db.BeginTransaction();
+            foreach (var (table, rows) in tables)
+                foreach (var row in rows)
+                {
+                    Execute($"DELETE FROM {table} WHERE row_id = $1", row[0]);
+                    string holes = string.Join(", ", Enumerable.Range(1, row.Length + 1).Select(i => "$" + i));
+                    Execute($"INSERT INTO {table} VALUES ({holes})", [.. row, Session]);
+                }
+            MarkDone(item);
+            tx.Commit();
+        }
+    }
+
+    /// <summary>An artifact's stored columns (any of those in the artifacts table), or null.</summary>
+    public Dictionary<string, object?>? Artifact(string artifactId) =>
+        Query("SELECT * FROM artifacts WHERE artifact_id = $1", artifactId).FirstOrDefault();
+
     private static byte[] ReadAll(Stream s)
     {
         using var ms = new MemoryStream();
@@ -192,7 +219,8 @@ public sealed class TrialStore : IDisposable
             while (r.Read())
             {
                 var row = new Dictionary<string, object?>(StringComparer.Ordinal);
-                for (int i = 0; i < r.FieldCount; i++) row[r.GetName(i)] = r.IsDBNull(i) ? null : r.GetValue(i);
+                for (int i = 0; i < r.FieldCount; i++)
+                    row[r.GetName(i)] = r.IsDBNull(i) ? null : r.GetValue(i) is Stream blob ? ReadAll(blob) : r.GetValue(i);
                 rows.Add(row);
             }
             return rows;

@@ -19,6 +19,19 @@ public sealed record TaskDefinition(
     string? VulnerablePath,
     IReadOnlyList<IReadOnlyList<Values.Value>> Exploits)
 {
+    /// <summary>The planted-vulnerability variant as a version of its own ("vuln"): v1's spec and
+    /// tests (it passes them), vuln.c as the source. Null for tasks without one.</summary>
+    public TaskVersion? Vulnerable => VulnerablePath is null ? null : V1 with { Label = "vuln", ReferencePath = VulnerablePath };
+
+    /// <summary>The versions the trial generates: v1 (k generations), then v2 and vuln (generation 0).</summary>
+    public TaskVersion Version(string label) => label switch
+    {
+        "v1" => V1,
+        "v2" => V2,
+        "vuln" => Vulnerable ?? throw new InvalidOperationException($"task {Name} has no vulnerable variant"),
+        _ => throw new ArgumentException($"unknown version {label}", nameof(label)),
+    };
+
     /// <summary>The header every build of this task includes: types and the prototype.</summary>
     public string Header
     {

@@ -49,38 +49,50 @@ public sealed class TrialRunner(TrialOptions options)
         var sw = Stopwatch.StartNew();
         await Toolchain.CheckAsync(targets.Append(TestPlanner.ReferenceTarget), services.Tools, ct);
         var plans = new Dictionary<string, TestPlan>(StringComparer.Ordinal);
+        var changes = new Dictionary<string, TestPlan>(StringComparer.Ordinal);
         var setup = new ProgressReporter("setup: tests", tasks.Count);
         await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) =>
         {
             var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, token);
-            lock (plans) plans[task.Name] = plan;
+            var change = await services.Planner.ChangePlanAsync(plan, facts.Seed, token);
+            lock (plans)
+            {
+                plans[task.Name] = plan;
+                changes[task.Name] = change;
+            }
             store.RecordTestPlan(plan);
+            store.RecordTestPlan(change);
             setup.Tick();
         });
         foreach (var isa in targets.Select(t => t.Isa).Distinct())
-            await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) => await services.Harness.BareDriverAsync(plans[task.Name], isa, token));
+            await System.Threading.Tasks.Parallel.ForEachAsync(tasks.SelectMany(t => new[] { plans[t.Name], changes[t.Name] }), Options(jobs, ct),
+                async (plan, token) => await services.Harness.BareDriverAsync(plan, isa, token));
         Stage("setup", sw, tasks.Count, store);
 
         // Stage: generate.
         sw.Restart();
         var slots = (from task in tasks from c in contenders from t in targets where c.Serves(t)
                      from i in Enumerable.Range(0, facts.Generations) select new GenerationSlot(task, c, t, i)).ToList();
+        // Generation 0 of the change request and of the planted-vulnerability variant: the
+        // iteration, version-control and security experiments compare them with v1.
+        var variants = (from task in tasks from version in task.Vulnerable is null ? new[] { "v2" } : ["v2", "vuln"]
+                        from c in contenders from t in targets where c.Serves(t) select new GenerationSlot(task, c, t, 0, version)).ToList();
         var done = store.DoneItems();
-        var todo = slots.Where(s => !done.Contains("gen|" + s.ArtifactId)).ToList();
+        var todo = slots.Concat(variants).Where(s => !done.Contains("gen|" + s.ArtifactId)).ToList();
         var progress = new ProgressReporter("generate", todo.Count);
         await System.Threading.Tasks.Parallel.ForEachAsync(todo, Options(jobs, ct), async (slot, token) =>
         {
             string work = services.Workspace.Dir("gen", slot.ArtifactId.Replace('/', '_').Replace(':', '_'));
-            var request = new GenerationRequest(slot.Task, slot.Task.V1, slot.Target, slot.Index, facts.Seed, plans[slot.Task.Name].Folder, work);
+            var request = new GenerationRequest(slot.Task, slot.Task.Version(slot.Version), slot.Target, slot.Index, facts.Seed, plans[slot.Task.Name].Folder, work);
             var gen = await slot.Contender.GenerateAsync(request, token);
             store.RecordGeneration("gen|" + slot.ArtifactId, slot.ArtifactId,
-                new GenerationRequestInfo(slot.Task.Name, "v1", slot.Contender.Name, slot.Target, slot.Index), gen);
+                new GenerationRequestInfo(slot.Task.Name, slot.Version, slot.Contender.Name, slot.Target, slot.Index), gen);
             progress.Tick(gen.Artifact is not null);
         });
         Stage("generate", sw, todo.Count, store);
 
         // One stage per experiment.
-        var context = new TrialContext(services, store, plans, slots, facts);
+        var context = new TrialContext(services, store, plans, slots, facts, variants, changes);
         foreach (var experiment in ExperimentRegistry.All)
         {
             sw.Restart();
@@ -89,7 +101,7 @@ public sealed class TrialRunner(TrialOptions options)
             await System.Threading.Tasks.Parallel.ForEachAsync(items, Options(jobs, ct), async (item, token) =>
             {
                 var rows = await experiment.RunAsync(item, context, token);
-                if (experiment is not InterpretabilityExperiment) store.RecordExecutions(item.Key, rows);
+                if (!experiment.RecordsOwnRows) store.RecordExecutions(item.Key, rows);
                 p.Tick();
             });
             Stage(experiment.Id, sw, items.Count, store);

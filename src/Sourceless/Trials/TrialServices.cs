@@ -18,9 +18,11 @@ public sealed class TrialServices
     public ArtifactRunner Runner { get; }
     public TestPlanner Planner { get; }
     public ContenderServices Contenders { get; }
+    public int Jobs { get; }
 
     public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null)
     {
+        Jobs = jobs;
         Workspace = new Workspace(workFolder);
         Tools = ToolRunner.Shared;
         Imports = ImportTable.Load();

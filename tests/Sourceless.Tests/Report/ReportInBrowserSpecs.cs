@@ -43,21 +43,21 @@ public sealed class ReportInBrowserSpecs : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         string run = _tmp.Sub("run");
-        var trial = await Support.Cli.RunAsync(["trial", "--tasks", "add_sat,sum_array", "--contenders", "gcc,clang,noisy:0.001",
+        var trial = await Support.Cli.RunAsync(["trial", "--tasks", "add_sat,is_square,greet", "--contenders", "gcc,clang,noisy:0.001",
             "--targets", "x86_64/*/-O2", "--generations", "1", "--out", run], ct);
         Assert.True(trial.ExitCode == 0, trial.Stderr);
 
         var (browser, facts) = await OpenAsync(Path.Combine(run, "report.html"), ct);
         await using (browser)
         {
-            // 3 measured concerns x 3 contenders; the 6 others drawn as "not measured".
-            Assert.Equal(9, facts["bars"].GetInt32());
-            Assert.Equal(6, facts["notMeasured"].GetInt32());
+            // 9 measured concerns x 3 contenders (is_square calls libdep, greet has a planted bug).
+            Assert.Equal(27, facts["bars"].GetInt32());
+            Assert.Equal(0, facts["notMeasured"].GetInt32());
             // Interpretability: one stacked bar per contender and fault kind (gcc, clang: flips and typos; noisy: flips).
             Assert.Equal(5, facts["stackedRows"].GetInt32());
             Assert.True(facts["segments"].GetInt32() >= 5);
             Assert.True(facts["chartWidth"].GetDouble() > 500);
-            Assert.True(facts["tables"].GetInt32() >= 8);
+            Assert.True(facts["tables"].GetInt32() >= 20);
             Assert.Equal(9 * 4, facts["scoreCells"].GetInt32());
             Assert.StartsWith("The essay's chart", facts["h2"][0].GetString());
             Assert.Empty(browser.Errors());

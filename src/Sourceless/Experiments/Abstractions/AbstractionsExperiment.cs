@@ -1,0 +1,130 @@
+using System.Text.RegularExpressions;
+using Sourceless.Artifacts;
+using Sourceless.Store;
+using Sourceless.Trials;
+using static Sourceless.Experiments.ExperimentRuns;
+
+namespace Sourceless.Experiments.Abstractions;
+
+/// <summary>
+/// Experiment 7, abstractions: what structure can be recovered from each artifact (generation 0 of
+/// v1) as it was handed over: named functions (symbol table), parameters and locals with a name
+/// and a type (DWARF, read by readelf), the source's comments, and the share of the image's bytes
+/// that lie inside a named symbol. Bare bytes have none of these; that is the measurement.
+/// </summary>
+public sealed partial class AbstractionsExperiment : IExperiment
+{
+    public string Id => "abstractions";
+    public Concern Concern => Concern.Abstractions;
+    public bool RecordsOwnRows => true;
+
+    public IEnumerable<WorkItem> Plan(TrialContext context) =>
+        context.Slots.Where(s => s.Index == 0).Select(s => WorkItem.Of(Id, s));
+
+    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    {
+        var artifact = StoredArtifact.Load(context.Store, item.ArtifactId);
+        var rows = new List<object?[]>();
+        if (artifact is not null)
+        {
+            var task = context.Plans[item.Task].Task;
+            var s = await MeasureAsync(artifact, task.Signature.Name, task.Signature.Parameters.Count, context.Services, ct);
+            rows.Add([item.ArtifactId, item.ArtifactId, s.FunctionsNamed, s.ParamsTotal, s.ParamsTyped, s.LocalsTyped, s.CommentLines, s.CodeBytes, s.NamedBytes, s.Evidence]);
+        }
+        context.Store.RecordRows(item.Key, "structure", rows);
+        return [];
+    }
+
+    public sealed record Structure(int FunctionsNamed, int ParamsTotal, int ParamsTyped, int LocalsTyped, int CommentLines, int CodeBytes, int NamedBytes, string Evidence);
+
+    public static async Task<Structure> MeasureAsync(StoredArtifact artifact, string function, int parameters, TrialServices services, CancellationToken ct)
+    {
+        int named = 0, covered = 0;
+        var dwarf = DwarfSummary.None;
+        var evidence = new List<string>();
+        if (artifact.DebugImage is { } elf)
+        {
+            var symbols = ElfFile.Read(elf).Symbols()
+                .Where(s => s.Name.Length > 0 && s.Size > 0 && (s.Info & 0xf) is 1 or 2)
+                .Where(s => s.Value >= Artifact.ImageAddress && s.Value < Artifact.ImageAddress + (ulong)artifact.Code.Length).ToList();
+            named = symbols.Count(s => (s.Info & 0xf) == 2);
+            var inside = new bool[artifact.Code.Length];
+            foreach (var s in symbols)
+                for (ulong a = s.Value; a < s.Value + s.Size && a - Artifact.ImageAddress < (ulong)inside.Length; a++) inside[a - Artifact.ImageAddress] = true;
+            covered = inside.Count(b => b);
+            evidence.Add("symbols: " + string.Join(" ", symbols.Select(s => s.Name).Distinct().Take(8)));
+            string path = artifact.DebugImagePath(services.Workspace)!;
+            var r = await services.Tools.RunAsync("readelf", ["--debug-dump=info", path], ct);
+            if (r.Succeeded) dwarf = DwarfSummary.Parse(r.StandardOutput, function);
+            evidence.Add("dwarf: " + (dwarf.Described ? string.Join(", ", dwarf.Names) : "no description of " + function));
+        }
+        else evidence.Add("bytes only: no symbol table, no DWARF");
+        int comments = artifact.Source is null ? 0 : CommentLines(artifact.Source);
+        if (artifact.Source is not null) evidence.Add($"source: {comments} comment lines");
+        return new Structure(named, parameters, dwarf.ParamsTyped, dwarf.LocalsTyped, comments, artifact.Code.Length, covered, string.Join("; ", evidence));
+    }
+
+    /// <summary>Comment lines of the contender's own source: what follows the "/* ref.c */" marker
+    /// the compiler contenders put after the generated header.</summary>
+    public static int CommentLines(string source)
+    {
+        var marker = MarkerRegex().Match(source);
+        string own = marker.Success ? source[(marker.Index + marker.Length)..] : source;
+        int n = 0;
+        bool inBlock = false;
+        foreach (var line in own.Split('\n'))
+        {
+            bool has = inBlock || line.Contains("//", StringComparison.Ordinal) || line.Contains("/*", StringComparison.Ordinal);
+            if (line.Contains("/*", StringComparison.Ordinal)) inBlock = !line[line.LastIndexOf("/*", StringComparison.Ordinal)..].Contains("*/", StringComparison.Ordinal);
+            else if (inBlock && line.Contains("*/", StringComparison.Ordinal)) inBlock = false;
+            if (has) n++;
+        }
+        return n;
+    }
+
+    [GeneratedRegex(@"^/\* [\w.-]+\.c \*/$", RegexOptions.Multiline)]
+    private static partial Regex MarkerRegex();
+
+    public const string ScoreSql = """
+        SELECT a.contender, COUNT(*) AS artifacts,
+               AVG(CASE WHEN s.functions_named > 0 THEN 1.0 ELSE 0.0 END) AS named,
+               AVG(CASE WHEN s.params_total = 0 THEN 1.0 ELSE LEAST(s.params_typed, s.params_total) * 1.0 / s.params_total END) AS typed,
+               AVG(CASE WHEN a.has_source THEN 1.0 ELSE 0.0 END) AS with_source,
+               AVG(s.named_bytes * 1.0 / s.code_bytes) AS covered,
+               SUM(s.locals_typed) AS locals, SUM(s.comment_lines) AS comments
+        FROM structure s JOIN artifacts a USING (artifact_id)
+        GROUP BY a.contender ORDER BY a.contender
+        """;
+
+    public ReportSection Report(TrialStore store, TrialFacts facts)
+    {
+        var rows = store.Query(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]),
+            100 * (D(r["named"]) + D(r["typed"]) + D(r["with_source"]) + D(r["covered"])) / 4,
+            $"named {Pct(r["named"])}, typed parameters {Pct(r["typed"])}, source with comments {Pct(r["with_source"])}, bytes in named symbols {Pct(r["covered"])} over {S(r["artifacts"])} artifacts")).ToList();
+        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var bars = new BarSeries("Recoverable structure per contender", contenders,
+            [("named function", rows.Select(r => 100 * D(r["named"])).ToList()),
+             ("typed parameters", rows.Select(r => 100 * D(r["typed"])).ToList()),
+             ("source + comments", rows.Select(r => 100 * D(r["with_source"])).ToList()),
+             ("bytes in named symbols", rows.Select(r => 100 * D(r["covered"])).ToList())], "%");
+        var examples = store.Query("""
+            SELECT a.contender, a.task, a.target, s.functions_named, s.params_typed || '/' || s.params_total AS params, s.locals_typed,
+                   s.comment_lines, s.named_bytes || '/' || s.code_bytes AS named_bytes, s.evidence
+            FROM structure s JOIN artifacts a USING (artifact_id)
+            QUALIFY ROW_NUMBER() OVER (PARTITION BY a.contender ORDER BY a.task, a.target) <= 3 ORDER BY 1, 2, 3
+            """);
+        return new ReportSection(Id, Concern, "Abstractions",
+            "What a reader can recover from each artifact (generation 0 of v1) as handed over: the symbol table and DWARF of the linked code when the contender has them, its source's comments, and how much of the image lies inside named symbols. " +
+            "Bare bytes carry none of it; a decompiler would have to guess every name and type.",
+            "score = 100 x mean over artifacts of (task function named + share of parameters with DWARF name and type + source with its comments present + share of image bytes inside named symbols) / 4",
+            ScoreSql, scores,
+            [
+                new ReportTable("Score inputs per contender", ["contender", "artifacts", "named function", "typed parameters", "source present", "bytes in named symbols", "typed locals", "comment lines"],
+                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["artifacts"]), Pct(r["named"]), Pct(r["typed"]), Pct(r["with_source"]), Pct(r["covered"]), S(r["locals"]), S(r["comments"])]).ToList()),
+                new ReportTable("Examples (first three artifacts per contender)", ["contender", "task", "target", "named functions", "typed params", "typed locals", "comment lines", "named bytes", "evidence"],
+                    examples.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["task"]), S(r["target"]), S(r["functions_named"]), S(r["params"]), S(r["locals_typed"]), S(r["comment_lines"]), S(r["named_bytes"]), S(r["evidence"])]).ToList()),
+            ],
+            [bars]);
+    }
+}

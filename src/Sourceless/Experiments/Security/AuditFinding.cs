@@ -1,0 +1,8 @@
+namespace Sourceless.Experiments.Security;
+
+/// <summary>What one audit tool said about one artifact: whether it ran (or why not), whether it
+/// flagged anything, the first findings, and the command that produced them.</summary>
+public sealed record AuditFinding(string Tool, string Status, bool Flagged, string Findings, string CommandLine)
+{
+    public static AuditFinding NotApplicable(string tool, string why) => new(tool, "not_applicable", false, why, "");
+}

@@ -1,0 +1,42 @@
+using Sourceless.Store;
+using Sourceless.Targets;
+
+namespace Sourceless.Experiments;
+
+/// <summary>An artifact as an experiment reads it back from the store: the bytes always, the rest
+/// (source, object file, linked ELF with DWARF, declared dependencies) only when the contender
+/// produced it. Null when the generation failed.</summary>
+public sealed record StoredArtifact(string Id, string Task, string Version, string Contender, Target Target, byte[] Code,
+    string? Source, byte[]? ObjectFile, byte[]? DebugImage, IReadOnlyList<string> Dependencies)
+{
+    public bool HasSymbols => DebugImage is not null;
+
+    public static StoredArtifact? Load(TrialStore store, string artifactId)
+    {
+        var r = store.Artifact(artifactId);
+        if (r is null || r["code"] is not byte[] code) return null;
+        return new StoredArtifact(artifactId, (string)r["task"]!, (string)r["version"]!, (string)r["contender"]!, Target.Parse((string)r["target"]!),
+            code, r["source"] as string, r["object_file"] as byte[], r["debug_image"] as byte[],
+            ((string?)r["dependencies"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    /// <summary>A freshly generated artifact, seen as the experiments see stored ones.</summary>
+    public static StoredArtifact From(Artifacts.Artifact a) =>
+        new(a.Id, a.Task, a.Version, a.Contender, a.Target, a.Code, a.Source, a.ObjectFile, a.DebugImage, a.Dependencies);
+
+    /// <summary>The same bytes with everything else taken away: what a direct-binary contender hands over.</summary>
+    public StoredArtifact BytesOnly() => this with { Source = null, ObjectFile = null, DebugImage = null, Dependencies = [] };
+
+    /// <summary>Writes the linked ELF (symbols + DWARF) to the workspace, keyed by its content.</summary>
+    public string? DebugImagePath(Harness.Workspace workspace)
+    {
+        if (DebugImage is null) return null;
+        string path = Path.Combine(workspace.Dir("elf"), Harness.Workspace.Hash(DebugImage) + ".elf");
+        if (!File.Exists(path))
+        {
+            File.WriteAllBytes(path + ".tmp", DebugImage);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+        return path;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using Sourceless.Corpus;
+using Sourceless.Harness;
+using Sourceless.Tests.Support;
+using Sourceless.Tools;
+
+namespace Sourceless.Tests.Corpus;
+
+/// <summary>The corpus generator on real compilers, real Parquet files read back by a real DuckDB.</summary>
+public sealed class CorpusSpecs : IDisposable
+{
+    private readonly TempFolder _tmp = new("sl-corpus");
+
+    public void Dispose() => _tmp.Dispose();
+
+    private CorpusOptions Options(string name, string sources = "exprgen", string tiers = "1,2,3", int count = 12, string targets = "x86_64/gcc/-O2,aarch64/clang/-O1",
+        int shard = 0, int shards = 1, int chunk = 10, string format = "parquet", string cache = "cache") =>
+        new(ProgramSources.ParseNames(sources), CorpusOptions.ParseTiers(tiers), count, CorpusOptions.ParseTargets(targets), _tmp.Sub(name), format,
+            shard, shards, 7, 2, chunk, _tmp.Sub(cache));
+
+    private static List<Dictionary<string, object?>> Duck(string sql)
+    {
+        using var db = new DuckDBConnection("Data Source=:memory:");
+        db.Open();
+        using var cmd = db.CreateCommand();
+        cmd.CommandText = sql;
+        using var r = cmd.ExecuteReader();
+        var rows = new List<Dictionary<string, object?>>();
+        while (r.Read()) rows.Add(Enumerable.Range(0, r.FieldCount).ToDictionary(r.GetName, i => r.IsDBNull(i) ? null : r.GetValue(i)));
+        return rows;
+    }
+
+    private static async Task<List<string>> Canonical(string dir, CancellationToken ct)
+    {
+        var all = new List<CorpusRecord>();
+        foreach (var f in ShardFiles.List(dir)) all.AddRange(await ShardFiles.ReadAsync(f, ct));
+        return CorpusMerge.Order(all).Select(r => $"{r.RecordId}|{r.ProgramIndex}|{r.Target}|{r.Function}|{r.BytesSha256}").ToList();
+    }
+
+    [Fact]
+    public void Exprgen_is_the_same_text_for_the_same_seed_and_each_tier_has_its_constructs()
+    {
+        Assert.Equal(ExprGen.Program(5, 2, 17).Source, ExprGen.Program(5, 2, 17).Source);
+        Assert.NotEqual(ExprGen.Program(5, 2, 17).Source, ExprGen.Program(6, 2, 17).Source);
+        var t1 = Enumerable.Range(0, 50).Select(i => ExprGen.Program(1, 1, i).Source).ToList();
+        var t2 = Enumerable.Range(0, 50).Select(i => ExprGen.Program(1, 2, i).Source).ToList();
+        var t3 = Enumerable.Range(0, 50).Select(i => ExprGen.Program(1, 3, i).Source).ToList();
+        Assert.All(t1, s => Assert.Matches(@"^int f\d+\(int a(, int b)?(, int c)?\)\n\{\n    return [^;?<>=!]*(<<|>>)?[^;?]*;\n\}\n$", s.Replace("<< ", "").Replace(">> ", "")));
+        Assert.DoesNotContain(t1, s => s.Contains('?') || s.Contains("for ("));
+        Assert.Contains(t2, s => s.Contains('?') && s.Contains("int t0 ="));
+        Assert.All(t3, s => Assert.Contains("for (int i = 0;", s));
+        Assert.All(t3, s => Assert.Matches(@"static int h\d+\(int x, int y\)", s));
+        // Shift counts are constants below the width.
+        foreach (Match m in Regex.Matches(string.Join('\n', t1.Concat(t2).Concat(t3)), @"(<<|>>) (\d+)\)"))
+            Assert.InRange(int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 31);
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task A_corpus_reads_back_through_DuckDB_with_the_documented_columns_and_a_re_run_is_served_from_the_cache()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var first = await new CorpusRunner(Options("a"), ToolRunner.Shared).RunAsync(ct);
+        // 3 tiers x 12 programs, 2 targets; tier 3 programs may keep their helper as a function of its own.
+        Assert.Equal(36 * 2, first.Compiles);
+        Assert.Equal(0, first.CompileFailures);
+        Assert.True(first.Records >= 72, CorpusRunner.Describe(first));
+        Assert.Equal(4, first.FilesWritten); // 36 programs in chunks of 10
+
+        string glob = Path.Combine(_tmp.Sub("a"), "*.parquet");
+        var rows = Duck($"SELECT target, count(*) AS n, count(DISTINCT record_id) AS ids, min(octet_length(bytes) = size) AS sizes_match, min(length(disassembly) > 0) AS disassembled, min(length(source_sha256)) AS sha FROM read_parquet('{glob}') GROUP BY target ORDER BY target");
+        Assert.Equal(["aarch64/clang/-O1", "x86_64/gcc/-O2"], rows.Select(r => (string)r["target"]!));
+        Assert.Equal(first.Records, rows.Sum(r => Convert.ToInt64(r["n"], System.Globalization.CultureInfo.InvariantCulture)));
+        Assert.All(rows, r => Assert.Equal(r["n"], r["ids"]));
+        Assert.All(rows, r => Assert.Equal(true, r["sizes_match"]));
+        Assert.All(rows, r => Assert.Equal(true, r["disassembled"]));
+        Assert.All(rows, r => Assert.Equal(64, Convert.ToInt32(r["sha"], System.Globalization.CultureInfo.InvariantCulture)));
+        var columns = Duck($"SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet('{glob}'))").Select(r => (string)r["column_name"]!).ToList();
+        Assert.Equal(["record_id", "program_index", "program_id", "origin", "tier", "function", "source", "source_sha256", "target", "isa", "compiler", "opt",
+            "compiler_version", "flags", "bytes", "size", "bytes_sha256", "relocations", "disassembly", "tests"], columns);
+        // A tier-3 call that stayed a call at -O1 on aarch64 shows up as a CALL26 relocation.
+        var x86 = Duck($"SELECT disassembly FROM read_parquet('{glob}') WHERE target = 'x86_64/gcc/-O2' AND tier = 1 LIMIT 1").Single();
+        Assert.Matches(@"(?m)^[0-9a-f]+\tret", (string)x86["disassembly"]!);
+
+        // The same inputs again, into a new folder: every compile comes from the cache, same records.
+        var again = await new CorpusRunner(Options("b"), ToolRunner.Shared).RunAsync(ct);
+        Assert.Equal(again.Compiles, again.CompilesCached);
+        Assert.Equal(await Canonical(_tmp.Sub("a"), ct), await Canonical(_tmp.Sub("b"), ct));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Three_shards_merged_equal_the_unsharded_run_and_a_resumed_run_redoes_only_the_missing_file()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // tasks + exprgen tier 1 twice over: the second exprgen block repeats programs of the first
+        // (same seed), so deduplication across shards is exercised too.
+        var whole = await new CorpusRunner(Options("whole", sources: "exprgen,tasks,exprgen", tiers: "1", count: 8, targets: "x86_64/gcc/-O2"), ToolRunner.Shared).RunAsync(ct);
+        Assert.True(whole.Duplicates >= 8, CorpusRunner.Describe(whole));
+        for (int k = 0; k < 3; k++)
+            await new CorpusRunner(Options($"shard{k}", sources: "exprgen,tasks,exprgen", tiers: "1", count: 8, targets: "x86_64/gcc/-O2", shard: k, shards: 3), ToolRunner.Shared).RunAsync(ct);
+        await CorpusMerge.RunAsync([_tmp.Sub("shard0"), _tmp.Sub("shard1"), _tmp.Sub("shard2")], _tmp.Sub("merged"), "parquet", 1000, ct);
+        var expected = await Canonical(_tmp.Sub("whole"), ct);
+        Assert.Equal(expected, await Canonical(_tmp.Sub("merged"), ct));
+        Assert.Contains(expected, l => l.Contains("|dot_product|", StringComparison.Ordinal));
+
+        // Kill simulation: the last file gone and a torn temporary file left behind.
+        var files = ShardFiles.List(_tmp.Sub("whole"));
+        File.Delete(files[^1]);
+        await File.WriteAllTextAsync(Path.Combine(_tmp.Sub("whole"), "." + Path.GetFileName(files[^1]) + ".tmp"), "PAR1 torn", ct);
+        var resumed = await new CorpusRunner(Options("whole", sources: "exprgen,tasks,exprgen", tiers: "1", count: 8, targets: "x86_64/gcc/-O2"), ToolRunner.Shared).RunAsync(ct);
+        Assert.Equal((files.Count - 1, 1), (resumed.FilesSkipped, resumed.FilesWritten));
+        Assert.Equal(expected, await Canonical(_tmp.Sub("whole"), ct));
+
+        // Other settings into the same folder are refused, and nothing there is touched.
+        var e = await Assert.ThrowsAsync<UserError>(() => new CorpusRunner(Options("whole", count: 9), ToolRunner.Shared).RunAsync(ct));
+        Assert.Contains("other settings", e.Message);
+        Assert.Equal(expected, await Canonical(_tmp.Sub("whole"), ct));
+    }
+
+    [Fact(Timeout = 300_000)]
+    public async Task Csmith_programs_carry_their_checksum_oracle_and_jsonl_round_trips()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var s = await new CorpusRunner(Options("cs", sources: "csmith", count: 2, targets: "x86_64/gcc/-O0", format: "jsonl"), ToolRunner.Shared).RunAsync(ct);
+        Assert.Equal(0, s.CompileFailures);
+        var records = await ShardFiles.ReadAsync(ShardFiles.List(_tmp.Sub("cs")).Single(), ct);
+        Assert.Contains(records, r => r.Function == "main");
+        Assert.All(records, r => Assert.Matches(@"^\{""(checksum"":""[0-9A-F]+|oracle_error"":"".+)""\}$", r.Tests!));
+        Assert.Contains(records, r => r.Tests!.Contains("checksum"));
+        Assert.All(records, r => Assert.Equal(r.BytesSha256, Workspace.Hash(r.Bytes)));
+    }
+
+    [Fact]
+    public void The_indexed_job_runs_the_same_command_with_the_completion_index_as_the_shard()
+    {
+        string yaml = File.ReadAllText(Path.Combine(SourcelessHome.Path, "deploy", "k8s", "corpus-indexed-job.yaml"));
+        Assert.Contains("completionMode: Indexed", yaml);
+        int completions = int.Parse(Regex.Match(yaml, @"completions: (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(completions, int.Parse(Regex.Match(yaml, @"parallelism: (\d+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Contains($"--shard \"${{JOB_COMPLETION_INDEX}}/{completions}\"", yaml);
+        Assert.Contains("./sourceless corpus ", yaml);
+    }
+}

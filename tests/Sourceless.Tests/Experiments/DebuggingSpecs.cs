@@ -1,0 +1,56 @@
+using Sourceless.Experiments.Debugging;
+using Sourceless.Targets;
+using Sourceless.Tests.Support;
+using Sourceless.Trials;
+
+namespace Sourceless.Tests.Experiments;
+
+/// <summary>Experiment 6: the gdb checklist on the same bytes with and without the compiler's
+/// symbols, natively and through qemu-user's gdb stub, inside the sandbox.</summary>
+public sealed class DebuggingSpecs : IDisposable
+{
+    private readonly TempFolder _tmp = new("sl-dbg");
+    private readonly TrialServices _services;
+
+    public DebuggingSpecs() => _services = new TrialServices(_tmp.Sub("work"), 2);
+
+    public void Dispose() => _tmp.Dispose();
+
+    [Theory(Timeout = 180_000)]
+    [InlineData("x86_64")]
+    [InlineData("aarch64")]
+    [InlineData("riscv64")]
+    public async Task Every_check_works_with_symbols_and_none_on_the_same_bytes_without(string isaName)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var isa = Isa.Parse(isaName);
+        var (plan, gcc) = await Compiled.BuildAsync(_services, "copy_name", "v1", new Target(isa, "gcc", "-O2"), ct);
+        string folder = Path.GetFullPath(plan.Task.Folder);
+
+        var (withSymbols, command) = await GdbChecklist.RunAsync(plan, isa, gcc, folder, _services.Runner, _services.Workspace, ct);
+        Assert.Equal(GdbChecklist.Checks, withSymbols.Select(r => r.Check));
+        Assert.All(withSymbols, r => Assert.True(r.Passed, $"{r.Check}: {r.Evidence}"));
+        Assert.Contains(withSymbols, r => r.Check == "print" && r.Evidence.Contains("'X'"));  // dst, the output buffer, by name
+        Assert.Contains("bwrap --unshare-all", command);
+
+        var (bare, _) = await GdbChecklist.RunAsync(plan, isa, gcc.BytesOnly(), folder, _services.Runner, _services.Workspace, ct);
+        Assert.All(bare, r => Assert.False(r.Passed, $"{r.Check}: {r.Evidence}"));
+        Assert.Contains(bare, r => r.Check == "break" && r.Evidence.Contains("Function \"copy_name\" not defined"));
+        Assert.Contains(bare, r => r.Check == "backtrace" && r.Evidence.Contains("?? ()"));
+    }
+
+    [Fact]
+    public void A_breakpoint_gdb_resolves_to_several_locations_still_counts_as_break_by_name()
+    {
+        // What gdb printed for gcc -O2's binom, which it split into two locations.
+        const string output = """
+            @@break
+            Breakpoint 2 at 0x7ffff7fba000: binom. (2 locations)
+            Temporary breakpoint 3 at 0x7ffff7fba000: file /work/main/tasks/binom/ref.c, line 5.
+            @@list
+            @@end
+            """;
+        Assert.True(GdbChecklist.Judge(output, "binom").Single(r => r.Check == "break").Passed);
+        Assert.All(GdbChecklist.Judge("@@break\nFunction \"binom\" not defined.\n@@end\n", "binom"), r => Assert.False(r.Passed));
+    }
+}

@@ -1,0 +1,53 @@
+using Sourceless.Experiments.VersionControl;
+using Sourceless.Targets;
+using Sourceless.Tests.Support;
+using Sourceless.Trials;
+
+namespace Sourceless.Tests.Experiments;
+
+/// <summary>Experiment 5 on planted diffs with known hunks, through real diff, bsdiff and addr2line.</summary>
+public sealed class VersionControlSpecs : IDisposable
+{
+    private readonly TempFolder _tmp = new("sl-vc");
+    private readonly TrialServices _services;
+
+    public VersionControlSpecs() => _services = new TrialServices(_tmp.Sub("work"), 2);
+
+    public void Dispose() => _tmp.Dispose();
+
+    [Fact(Timeout = 180_000)]
+    public async Task One_planted_byte_inside_the_function_is_one_hunk_attributed_to_it_and_nothing_outside()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (_, v1) = await Compiled.BuildAsync(_services, "add_sat", "v1", new Target(Isa.X86_64, "gcc", "-O2"), ct);
+        var code = (byte[])v1.Code.Clone();
+        code[2] ^= 0xff;
+        var planted = v1 with { Id = v1.Id + "+planted", Code = code };
+        var d = await VersionControlExperiment.DiffAsync(v1, planted, "add_sat", _services, ct);
+        Assert.Equal((1, 1, 2, 0), (d.Hunks, d.HunksAttributed, d.BytesChanged, d.BytesOutsideFunction ?? -1));
+        Assert.Contains("add_sat ref.c:", d.HunkDetail);
+        Assert.Equal(0, d.SourceLinesChanged); // same source: an empty source diff
+        Assert.True(d.BsdiffBytes > 0);
+    }
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_change_request_diff_is_readable_with_source_and_symbols_and_anonymous_as_bytes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var target = new Target(Isa.Aarch64, "gcc", "-O2");
+        var (_, v1) = await Compiled.BuildAsync(_services, "add_sat", "v1", target, ct);
+        var (_, v2) = await Compiled.BuildAsync(_services, "add_sat", "v2", target, ct);
+        var full = await VersionControlExperiment.DiffAsync(v1, v2, "add_sat", _services, ct);
+        Assert.Contains("\n-", full.SourceDiff);
+        Assert.Contains("\n+", full.SourceDiff);
+        Assert.True(full.Hunks > 0);
+        Assert.Equal(full.Hunks, full.HunksAttributed);
+        Assert.Equal("symbols + DWARF line table", full.Attribution);
+
+        var bare = await VersionControlExperiment.DiffAsync(v1.BytesOnly(), v2.BytesOnly(), "add_sat", _services, ct);
+        Assert.Null(bare.SourceDiff);
+        Assert.Equal((full.Hunks, full.BytesChanged, 0), (bare.Hunks, bare.BytesChanged, bare.HunksAttributed));
+        Assert.Null(bare.BytesOutsideFunction);
+        Assert.StartsWith("none", bare.Attribution);
+    }
+}
