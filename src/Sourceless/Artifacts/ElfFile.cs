@@ -12,7 +12,15 @@ public sealed class ElfFile
     /// <summary>A RELA entry: patch Offset of section Target with symbol Symbol (index into
     /// <see cref="Symbols"/>) plus Addend, by the ISA's relocation Type.</summary>
     public sealed record Relocation(int Target, ulong Offset, uint Type, int Symbol, long Addend);
-    public sealed record Symbol(string Name, ulong Value, ulong Size, int SectionIndex, byte Info);
+    public sealed record Symbol(string Name, ulong Value, ulong Size, int SectionIndex, byte Info)
+    {
+        public bool IsFunction => (Info & 0xf) == 2;
+
+        public bool IsObject => (Info & 0xf) == 1;
+
+        /// <summary>A named function or data object with a size: what a reader can put a name on.</summary>
+        public bool IsNamedCodeOrData => Name.Length > 0 && Size > 0 && (IsFunction || IsObject);
+    }
 
     private readonly byte[] _data;
     public IReadOnlyList<Section> Sections { get; }

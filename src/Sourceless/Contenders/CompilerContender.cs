@@ -37,8 +37,8 @@ public sealed class CompilerContender(string compiler, ContenderServices service
         if (!compile.Succeeded) return Generation.Failed("compile: " + compile.ErrorSummary(), sw, [compile.Invocation]);
         var link = await services.Linker.LinkAsync(target.Isa, obj, request.Task.Signature.Name, request.WorkFolder, ct);
         if (link.Image is null) return Generation.Failed(link.Failure!, sw, [compile.Invocation, .. link.Invocations]);
-        string source = request.Task.Header + "\n/* " + Path.GetFileName(request.Version.ReferencePath) + " */\n"
-            + await File.ReadAllTextAsync(request.Version.ReferencePath, ct);
+        string source = ArtifactSource.Compose(request.Task.Header, Path.GetFileName(request.Version.ReferencePath),
+            await File.ReadAllTextAsync(request.Version.ReferencePath, ct));
         var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, target, request.Index, link.Image,
             source, await File.ReadAllBytesAsync(obj, ct), link.Dependencies, link.DebugImage);
         sw.Stop();

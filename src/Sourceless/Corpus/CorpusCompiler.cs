@@ -36,9 +36,6 @@ public sealed class CorpusCompiler(string cacheDir, string workDir, ToolRunner t
     /// (one cc1/as per file, as separate invocations would), which saves a driver start-up each.</summary>
     public const int Batch = 8;
 
-    public async Task<Result> CompileAsync(CorpusProgram program, Target target, CancellationToken ct) =>
-        (await CompileAsync([program], target, ct))[0];
-
     /// <summary>Compiles programs (same target, same include folders) in one compiler invocation;
     /// each result comes from the cache when its key is there. If the batch fails, each program
     /// is compiled on its own, so a failure is pinned on the program that has it.</summary>

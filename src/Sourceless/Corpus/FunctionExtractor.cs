@@ -25,7 +25,7 @@ public static partial class FunctionExtractor
         var elf = ElfFile.Read(objectFile);
         var symbols = elf.Symbols();
         var relocations = elf.Relocations();
-        var functions = symbols.Where(s => (s.Info & 0xf) == 2 && s.Size > 0 && s.Name.Length > 0 && s.SectionIndex > 0 && s.SectionIndex < elf.Sections.Count).ToList();
+        var functions = symbols.Where(s => s.IsFunction && s.Size > 0 && s.Name.Length > 0 && s.SectionIndex > 0 && s.SectionIndex < elf.Sections.Count).ToList();
         Dictionary<string, string>? objdump = null;
         if (isa != Isa.X86_64 && functions.Count > 0)
         {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Sourceless.Artifacts;
 using Sourceless.Store;
 using Sourceless.Trials;
@@ -12,7 +11,7 @@ namespace Sourceless.Experiments.Abstractions;
 /// and a type (DWARF, read by readelf), the source's comments, and the share of the image's bytes
 /// that lie inside a named symbol. Bare bytes have none of these; that is the measurement.
 /// </summary>
-public sealed partial class AbstractionsExperiment : IExperiment
+public sealed class AbstractionsExperiment : IExperiment
 {
     public string Id => "abstractions";
     public Concern Concern => Concern.Abstractions;
@@ -45,9 +44,9 @@ public sealed partial class AbstractionsExperiment : IExperiment
         if (artifact.DebugImage is { } elf)
         {
             var symbols = ElfFile.Read(elf).Symbols()
-                .Where(s => s.Name.Length > 0 && s.Size > 0 && (s.Info & 0xf) is 1 or 2)
+                .Where(s => s.IsNamedCodeOrData)
                 .Where(s => s.Value >= Artifact.ImageAddress && s.Value < Artifact.ImageAddress + (ulong)artifact.Code.Length).ToList();
-            named = symbols.Count(s => (s.Info & 0xf) == 2);
+            named = symbols.Count(s => s.IsFunction);
             var inside = new bool[artifact.Code.Length];
             foreach (var s in symbols)
                 for (ulong a = s.Value; a < s.Value + s.Size && a - Artifact.ImageAddress < (ulong)inside.Length; a++) inside[a - Artifact.ImageAddress] = true;
@@ -64,12 +63,10 @@ public sealed partial class AbstractionsExperiment : IExperiment
         return new Structure(named, parameters, dwarf.ParamsTyped, dwarf.LocalsTyped, comments, artifact.Code.Length, covered, string.Join("; ", evidence));
     }
 
-    /// <summary>Comment lines of the contender's own source: what follows the "/* ref.c */" marker
-    /// the compiler contenders put after the generated header.</summary>
+    /// <summary>Comment lines of the contender's own source file (not of the generated header).</summary>
     public static int CommentLines(string source)
     {
-        var marker = MarkerRegex().Match(source);
-        string own = marker.Success ? source[(marker.Index + marker.Length)..] : source;
+        string own = ArtifactSource.Own(source)?.Text ?? source;
         int n = 0;
         bool inBlock = false;
         foreach (var line in own.Split('\n'))
@@ -81,9 +78,6 @@ public sealed partial class AbstractionsExperiment : IExperiment
         }
         return n;
     }
-
-    [GeneratedRegex(@"^/\* [\w.-]+\.c \*/$", RegexOptions.Multiline)]
-    private static partial Regex MarkerRegex();
 
     public const string ScoreSql = """
         SELECT a.contender, COUNT(*) AS artifacts,

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Sourceless.Artifacts;
 using Sourceless.Harness;
 using Sourceless.Sandbox;
 using Sourceless.Targets;
@@ -20,7 +21,7 @@ public sealed record CheckResult(string Check, bool Passed, string Evidence);
 /// inside the sandbox's own network namespace. A bare image always gets a stop at its entry by
 /// address, so every check is tried on a live frame.
 /// </summary>
-public static partial class GdbChecklist
+public static class GdbChecklist
 {
     public static readonly IReadOnlyList<string> Checks = ["break", "list", "print", "backtrace", "line"];
 
@@ -35,7 +36,7 @@ public static partial class GdbChecklist
         string image = workspace.ImagePath(artifact.Code);
         string dir = workspace.Dir("debug", Workspace.Hash(artifact.Id)[..16]);
         string? elf = artifact.DebugImagePath(workspace);
-        if (artifact.Source is { } source && OwnSource(source) is { } own)
+        if (artifact.Source is { } source && ArtifactSource.Own(source) is { } own)
             Workspace.WriteIfChanged(Path.Combine(dir, Path.GetFileName(own.Name)), own.Text);
         var fn = plan.Task.Signature;
         string param = fn.Parameters.Count > 0 ? fn.Parameters[0].Name : "$pc";
@@ -78,14 +79,6 @@ public static partial class GdbChecklist
         return (Judge(result.StandardOutput + "\n" + result.StandardError, fn.Name, result), result.CommandLine);
     }
 
-    /// <summary>The contender's own source file (after the "/* ref.c */" marker the compiler
-    /// contenders put under the generated header), so its line numbers are the DWARF's.</summary>
-    public static (string Name, string Text)? OwnSource(string source)
-    {
-        var m = MarkerRegex().Match(source);
-        return m.Success ? (m.Groups[1].Value, source[(m.Index + m.Length + 1)..]) : null;
-    }
-
     public static IReadOnlyList<CheckResult> Judge(string output, string function, SandboxResult? raw = null)
     {
         var sections = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -123,7 +116,4 @@ public static partial class GdbChecklist
         string text = string.Join(" / ", lines);
         return text.Length > 300 ? text[..300] : text;
     }
-
-    [GeneratedRegex(@"^/\* ([\w.-]+\.c) \*/$", RegexOptions.Multiline)]
-    private static partial Regex MarkerRegex();
 }

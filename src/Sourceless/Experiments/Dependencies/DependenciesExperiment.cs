@@ -53,7 +53,9 @@ public sealed class DependenciesExperiment : IExperiment
     /// <summary>Whether the task's own reference (gcc -O0, linked against libdep) gives different
     /// results under v1.0: only then can an artifact show that it follows the library.</summary>
     private Task<bool> FixObservableAsync(TestPlan plan, TrialContext context, CancellationToken ct) =>
-        _observable.GetOrAdd(plan.Task.Name, _ => new Lazy<Task<bool>>(async () =>
+        // Keyed by the plan's folder: one answer per task and trial workspace (the registry's
+        // experiment instances outlive a trial, and another suite may reuse a task name).
+        _observable.GetOrAdd(plan.Folder, _ => new Lazy<Task<bool>>(async () =>
         {
             var target = TestPlanner.ReferenceTarget;
             string obj = await context.Services.Planner.CompileReferenceAsync(plan, target, plan.Version.ReferencePath, "ref", ct);

@@ -88,7 +88,7 @@ public sealed class VersionControlExperiment : IExperiment
     }
 
     private static IReadOnlyList<ElfFile.Symbol> Symbols(StoredArtifact a) =>
-        ElfFile.Read(a.DebugImage!).Symbols().Where(s => s.Name.Length > 0 && s.Size > 0 && (s.Info & 0xf) is 1 or 2).ToList();
+        ElfFile.Read(a.DebugImage!).Symbols().Where(s => s.IsNamedCodeOrData).ToList();
 
     private static string? SymbolAt(IReadOnlyList<ElfFile.Symbol> symbols, int offset)
     {
