@@ -12,6 +12,9 @@ namespace Sourceless.Artifacts;
 /// </summary>
 public sealed partial class FlatImageLinker(ToolRunner tools, ImportTable imports)
 {
+    /// <summary>The import table the images are linked against (the slot numbers a prompt names).</summary>
+    public ImportTable Imports => imports;
+
     /// <param name="DebugImage">The linked ELF: the image at 0x1000 with its symbols and DWARF.</param>
     public sealed record Result(byte[]? Image, string? Failure, IReadOnlyList<string> Dependencies, IReadOnlyList<Invocation> Invocations, byte[]? DebugImage = null);
 

@@ -23,9 +23,18 @@ public sealed record GenerationRequest(
 /// the wall time from request to artifact.</summary>
 public sealed record Generation(Artifact? Artifact, string? Failure, double LatencyMs, IReadOnlyList<Invocation> Invocations)
 {
+    /// <summary>Requests to a model endpoint behind this generation (llm contenders), each stored
+    /// as a row of model_requests: tokens, latency, status, retries, the reply.</summary>
+    public IReadOnlyList<ModelRequest> Requests { get; init; } = [];
+
     public static Generation Success(Artifact a, Stopwatch sw, IReadOnlyList<Invocation> inv) => new(a, null, sw.Elapsed.TotalMilliseconds, inv);
     public static Generation Failed(string why, Stopwatch sw, IReadOnlyList<Invocation> inv) => new(null, why, sw.Elapsed.TotalMilliseconds, inv);
 }
 
 /// <summary>Services contenders share.</summary>
 public sealed record ContenderServices(ToolRunner Tools, FlatImageLinker Linker, HarnessBuilder Harness);
+
+/// <summary>One HTTP request to a model endpoint: which attempt, what came back, how long it took
+/// and what it cost in tokens. The API key is never part of it.</summary>
+public sealed record ModelRequest(int Attempt, string Endpoint, string Model, string Mode, string PromptVersion, int? Status, string Outcome,
+    double LatencyMs, long? PromptTokens, long? CompletionTokens, string? Reply, string? Error);

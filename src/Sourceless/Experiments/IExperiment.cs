@@ -42,6 +42,7 @@ public static class ExperimentRegistry
     [
         new ReliabilityExperiment(), new PortabilityExperiment(), new Iteration.IterationExperiment(), new VersionControl.VersionControlExperiment(),
         new Abstractions.AbstractionsExperiment(), new Dependencies.DependenciesExperiment(), new Security.SecurityExperiment(), new Debugging.DebuggingExperiment(), new TrainingDataExperiment(),
+        new LearningCurve.LearningCurveExperiment(),
         new InterpretabilityExperiment(),
     ];
 }

@@ -55,6 +55,12 @@ public static class Schema
         CREATE TABLE IF NOT EXISTS corpus_runs (
             row_id VARCHAR PRIMARY KEY, folder VARCHAR, programs INTEGER, compiles INTEGER, compile_failures INTEGER, records INTEGER,
             duplicates INTEGER, seconds DOUBLE, jobs INTEGER, session INTEGER);
+        CREATE TABLE IF NOT EXISTS learning_curve (
+            row_id VARCHAR PRIMARY KEY, source VARCHAR, pairs_available INTEGER, step BIGINT, pairs_seen BIGINT, tokens_seen BIGINT,
+            train_loss DOUBLE, heldout INTEGER, exact DOUBLE, pass DOUBLE, unseen_pass DOUBLE, seconds DOUBLE, session INTEGER);
+        CREATE TABLE IF NOT EXISTS model_requests (
+            artifact_id VARCHAR, seq INTEGER, attempt INTEGER, endpoint VARCHAR, model VARCHAR, mode VARCHAR, prompt_version VARCHAR,
+            status INTEGER, outcome VARCHAR, latency_ms DOUBLE, prompt_tokens BIGINT, completion_tokens BIGINT, reply VARCHAR, error VARCHAR);
         CREATE TABLE IF NOT EXISTS done (item VARCHAR PRIMARY KEY, session INTEGER, finished VARCHAR);
         """;
 }

@@ -106,6 +106,7 @@ public sealed class TrialStore : IDisposable
             var a = gen.Artifact;
             Execute("DELETE FROM artifacts WHERE artifact_id = $1", artifactId);
             Execute("DELETE FROM invocations WHERE artifact_id = $1", artifactId);
+            Execute("DELETE FROM model_requests WHERE artifact_id = $1", artifactId);
             Execute("INSERT INTO artifacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
                 artifactId, info.Task, info.Version, info.Contender, info.Target.Id, info.Target.Isa.Name, info.Target.Compiler, info.Target.OptLevel,
                 info.Generation, a is null ? "failed" : "ok", gen.Failure, a?.Code, a?.CodeHash, a?.Code.Length,
@@ -114,6 +115,10 @@ public sealed class TrialStore : IDisposable
             int seq = 0;
             foreach (var inv in gen.Invocations)
                 Execute("INSERT INTO invocations VALUES ($1, $2, $3, $4, $5, $6, $7)", artifactId, seq++, inv.Tool, inv.Version, inv.CommandLine, inv.ExitCode, inv.DurationMs);
+            seq = 0;
+            foreach (var r in gen.Requests)
+                Execute("INSERT INTO model_requests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", artifactId, seq++, r.Attempt, r.Endpoint,
+                    r.Model, r.Mode, r.PromptVersion, r.Status, r.Outcome, r.LatencyMs, r.PromptTokens, r.CompletionTokens, r.Reply, r.Error);
             MarkDone(item);
             tx.Commit();
         }

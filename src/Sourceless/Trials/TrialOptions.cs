@@ -18,6 +18,12 @@ public sealed record TrialOptions
     /// default trial within ten minutes on two cores; every contender and target is still covered.</summary>
     public string FaultTasks { get; init; } = DefaultFaultTasks;
 
+    /// <summary>Also train fresh models at several corpus sizes (the learning curve), about ten minutes more.</summary>
+    public bool LearningCurve { get; init; }
+
+    /// <summary>How llm:URL contenders talk to their endpoint (model, key variable, sampling, limits).</summary>
+    public Sourceless.Contenders.Llm.LlmSettings Llm { get; init; } = Sourceless.Contenders.Llm.LlmSettings.Default;
+
     public const int DefaultFlips = 24, DefaultTypos = 4;
     public const string DefaultFaultTasks = "12";
     public int Jobs { get; init; } = Environment.ProcessorCount;

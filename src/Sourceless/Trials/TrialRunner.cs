@@ -42,7 +42,8 @@ public sealed class TrialRunner(TrialOptions options)
 
         int jobs = Math.Clamp(options.Jobs, 1, 16);
         var services = new TrialServices(Path.Combine(folder, "work"), jobs);
-        var contenders = ContenderRegistry.Parse(string.Join(',', contenderNames), services.Contenders);
+        var llm = Contenders.Llm.LlmSettings.FromJson(store.GetTrial("llm_settings"));
+        var contenders = ContenderRegistry.Parse(string.Join(',', contenderNames), services.Contenders, llm, services.Workspace.Dir("fewshot-cache"));
         var facts = Facts(store);
 
         // Stage: setup.
@@ -132,6 +133,7 @@ public sealed class TrialRunner(TrialOptions options)
     private (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<string> Contenders, IReadOnlyList<Target> Targets) ResolveNewSettings()
     {
         var names = ContenderRegistry.ParseNames(options.Contenders);
+        options.Llm.Validate();
         var targets = Target.ParseList(options.Targets);
         if (targets.Count == 0) throw new UserError("--targets selects no target");
         if (options.Generations < 1) throw new UserError("--generations must be at least 1");
@@ -155,6 +157,9 @@ public sealed class TrialRunner(TrialOptions options)
             ["typos"] = options.Typos.ToString(CultureInfo.InvariantCulture),
             ["fault_tasks"] = string.Join(',', (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name)),
             ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
+            ["learning_curve"] = options.LearningCurve ? "1" : "0",
+            // The name of the key's variable is stored, never the key.
+            ["llm_settings"] = options.Llm.ToJson(),
             ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
             ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         }.Concat(MachineInfo.Collect()))

@@ -17,7 +17,7 @@ public sealed class CommandLineSpecs : IDisposable
     {
         var r = await Support.Cli.RunAsync(["trial", "--contenders", "gcc,icc", "--out", _tmp.Sub("run")], TestContext.Current.CancellationToken);
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal("error: unknown contender 'icc' (known: gcc, clang, noisy:P)", OneLine(r.Stderr));
+        Assert.Equal("error: unknown contender 'icc' (known: gcc, clang, noisy:P, neural, neural:T, llm:URL#hex|asm|c)", OneLine(r.Stderr));
     }
 
     [Fact(Timeout = 60_000)]

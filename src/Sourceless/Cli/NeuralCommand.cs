@@ -1,0 +1,112 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Sourceless.Corpus;
+using Sourceless.Neural;
+using Sourceless.Targets;
+
+namespace Sourceless.Cli;
+
+/// <summary><c>sourceless neural eval|sample|info</c>: the built-in model outside a trial.</summary>
+public static class NeuralCommand
+{
+    public static string DefaultCheckpoint => Path.Combine(Harness.SourcelessHome.Path, "models", "neural", Trainer.ModelCheckpoint);
+
+    public static Command Create()
+    {
+        var cmd = new Command("neural", "The built-in neural compiler outside a trial: evaluate a checkpoint on held-out functions, sample from it, describe it.");
+        cmd.Subcommands.Add(Eval());
+        cmd.Subcommands.Add(Sample());
+        cmd.Subcommands.Add(Info());
+        return cmd;
+    }
+
+    private static Option<string> CheckpointOption() =>
+        new("--checkpoint") { Description = "Checkpoint file (default: the shipped models/neural/model.ckpt).", DefaultValueFactory = _ => DefaultCheckpoint };
+
+    private static Command Eval()
+    {
+        var checkpoint = CheckpointOption();
+        var tiers = new Option<string>("--tiers") { Description = "exprgen tiers to hold out.", DefaultValueFactory = _ => "1,2,3" };
+        var count = new Option<int>("--count", "-n") { Description = "Held-out functions per tier.", DefaultValueFactory = _ => 200 };
+        var seed = new Option<ulong>("--seed") { Description = "exprgen seed of the held-out set.", DefaultValueFactory = _ => HeldOut.DefaultSeed };
+        var target = new Option<string>("--target") { Description = "Target to generate for (must be one the model was trained on).", DefaultValueFactory = _ => "x86_64/gcc/-O2" };
+        var corpus = new Option<string?>("--corpus") { Description = "Training corpus folders: held-out functions whose body occurs there are marked 'seen' and reported apart." };
+        var temperature = new Option<double>("--temperature") { Description = "0 for greedy.", DefaultValueFactory = _ => 0 };
+        var show = new Option<int>("--show") { Description = "Print this many examples per tier (source, model bytes, compiler bytes, outcome).", DefaultValueFactory = _ => 0 };
+        var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout." };
+        var threads = new Option<int>("--threads") { Description = "Threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var cmd = new Command("eval", "Hidden-test pass rate and exact-match bytes of a checkpoint on held-out exprgen functions, per tier, judged in the sandbox.");
+        foreach (var o in new Option[] { checkpoint, tiers, count, seed, target, corpus, temperature, show, json, threads }) cmd.Options.Add(o);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            Rows.Threads = Math.Max(1, pr.GetValue(threads));
+            Blas.UseThreads(Blas.ThreadsFor(Rows.Threads));
+            var model = Checkpoint.Load(pr.GetValue(checkpoint)!).Model;
+            var t = Target.Parse(pr.GetValue(target)!);
+            IReadOnlySet<string>? bodies = pr.GetValue(corpus) is { } c
+                ? (await TrainingSet.LoadAsync([.. c.Split(',').Select(Path.GetFullPath)], null, model.Config.Context, int.MaxValue, ct)).Bodies : null;
+            string work = Path.Combine(Path.GetTempPath(), $"sourceless-neural-eval-{Environment.ProcessId}");
+            try
+            {
+                var judge = new ExprJudge(new Sandbox.Sandbox(Sandbox.SandboxLimits.Default, Environment.ProcessorCount), Tools.ToolRunner.Shared, work);
+                var compiler = new CorpusCompiler(CorpusOptions.DefaultCache, Path.Combine(CorpusOptions.DefaultCache, ".work"), Tools.ToolRunner.Shared);
+                var rows = new List<object>();
+                foreach (int tier in CorpusOptions.ParseTiers(pr.GetValue(tiers)))
+                {
+                    var items = await HeldOut.BuildAsync([tier], pr.GetValue(count), pr.GetValue(seed), t, compiler, judge, bodies, ct);
+                    var results = await Evaluation.RunAsync(model, items, judge, new SamplingOptions(pr.GetValue(temperature), 256, 1), ct);
+                    var s = EvaluationSummary.Of(results);
+                    Console.Error.WriteLine($"tier {tier}: {s}");
+                    foreach (var r in results.Take(pr.GetValue(show)))
+                        Console.Error.WriteLine($"  {Tokenizer.Normalize(r.Item.Source)}\n    model    {Convert.ToHexStringLower(r.Bytes)}\n    compiler {Convert.ToHexStringLower(r.Item.Reference)}\n    {r.Outcome}{(r.ExactMatch ? ", exact" : "")}{(r.Item.Seen ? ", seen in training" : "")}");
+                    var outcomes = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
+                    rows.Add(new { tier, count = s.Count, passed = s.Passed, exact = s.Exact, pass_rate = Math.Round(s.PassRate, 4), exact_rate = Math.Round(s.ExactRate, 4),
+                        unseen = s.UnseenCount, unseen_passed = s.UnseenPassed, outcomes });
+                }
+                if (pr.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { checkpoint = pr.GetValue(checkpoint), target = t.Id, seed = pr.GetValue(seed), tiers = rows }));
+                return 0;
+            }
+            finally { if (Directory.Exists(work)) Directory.Delete(work, true); }
+        }));
+        return cmd;
+    }
+
+    private static Command Sample()
+    {
+        var checkpoint = CheckpointOption();
+        var source = new Argument<string>("source") { Description = "C source of one function, or @FILE to read it from a file." };
+        var target = new Option<string>("--target") { Description = "Target tag.", DefaultValueFactory = _ => "x86_64/gcc/-O2" };
+        var k = new Option<int>("-k") { Description = "Samples.", DefaultValueFactory = _ => 1 };
+        var temperature = new Option<double>("--temperature") { Description = "0 for greedy (then all k samples are the same).", DefaultValueFactory = _ => 0 };
+        var maxTokens = new Option<int>("--max-tokens") { Description = "Most code bytes per sample.", DefaultValueFactory = _ => 256 };
+        var seed = new Option<ulong>("--seed") { Description = "Sampling seed.", DefaultValueFactory = _ => 1 };
+        var cmd = new Command("sample", "Generate machine code bytes for a C function and print them as hex, one sample per line (bytes are data here: nothing is run).");
+        cmd.Arguments.Add(source);
+        foreach (var o in new Option[] { checkpoint, target, k, temperature, maxTokens, seed }) cmd.Options.Add(o);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(() =>
+        {
+            Blas.UseThreads(1);
+            var model = Checkpoint.Load(pr.GetValue(checkpoint)!).Model;
+            string text = pr.GetValue(source)!;
+            if (text.StartsWith('@')) text = File.Exists(text[1..]) ? File.ReadAllText(text[1..]) : throw new UserError($"no file {text[1..]}");
+            var prompt = Tokenizer.Prompt(text, Target.Parse(pr.GetValue(target)!));
+            if (prompt.Length >= model.Config.Context) throw new UserError($"the source is {prompt.Length} tokens; the model's context is {model.Config.Context}");
+            int n = Math.Max(1, pr.GetValue(k));
+            var outs = new Decoder(model).Generate([.. Enumerable.Repeat(prompt, n)],
+                [.. Enumerable.Range(0, n).Select(i => new SamplingOptions(pr.GetValue(temperature), Math.Clamp(pr.GetValue(maxTokens), 1, 4096), Tasks.SplitMix64.SeedFrom(pr.GetValue(seed), i)))]);
+            foreach (var o in outs) Console.WriteLine(Convert.ToHexStringLower(o.Bytes) + (o.Finished ? "" : "  # stopped at the length limit"));
+            return Task.FromResult(0);
+        }));
+        return cmd;
+    }
+
+    private static Command Info()
+    {
+        var checkpoint = CheckpointOption();
+        var cmd = new Command("info", "Print a checkpoint's shape and how it was trained (command, seed, corpus, steps).");
+        cmd.Options.Add(checkpoint);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(() => { Console.WriteLine(Checkpoint.Describe(pr.GetValue(checkpoint)!)); return Task.FromResult(0); }));
+        return cmd;
+    }
+}

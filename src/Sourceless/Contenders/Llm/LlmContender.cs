@@ -1,0 +1,222 @@
+using System.ClientModel;
+using System.ClientModel.Primitives;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.AI;
+using OpenAI;
+using Sourceless.Artifacts;
+using Sourceless.Harness;
+using Sourceless.Targets;
+
+namespace Sourceless.Contenders.Llm;
+
+/// <summary>
+/// Any model behind the OpenAI-compatible chat completions API, through Microsoft.Extensions.AI's
+/// IChatClient: "llm:URL#hex" (it writes the bytes), "#asm" (assembly, assembled by the target's
+/// GNU as and linked like a compiler's object) or "#c" (C, built by the real compiler: the essay's
+/// real path forward). Each request is one row of model_requests (attempt, status, latency,
+/// tokens, reply). 429 and 5xx, timeouts and refused connections are retried with exponential
+/// backoff (Retry-After when the server gives it); what still fails, and a reply with nothing
+/// usable in it, is a failed generation with its reason, never a crash.
+/// </summary>
+public sealed class LlmContender : IContender
+{
+    private readonly Uri _endpoint;
+    private readonly LlmMode _mode;
+    private readonly LlmSettings _settings;
+    private readonly ContenderServices _services;
+    private readonly PromptTemplate _template;
+    private readonly FewShot _fewShot;
+    private readonly SemaphoreSlim _slots;
+    private readonly Lazy<IChatClient> _client;
+
+    public LlmContender(string name, LlmSettings settings, ContenderServices services, string cacheDir)
+    {
+        (_endpoint, _mode) = LlmSettings.ParseName(name);
+        Name = LlmSettings.CanonicalName(name);
+        _settings = settings;
+        _services = services;
+        _template = PromptTemplate.Load(_mode);
+        _fewShot = new FewShot(cacheDir, services.Tools);
+        _slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        _client = new Lazy<IChatClient>(CreateClient);
+    }
+
+    public string Name { get; }
+
+    public LlmMode Mode => _mode;
+
+    public string Description => $"{_settings.Model} at {_endpoint} asked for {_mode switch { LlmMode.Hex => "machine code as hex", LlmMode.Asm => "assembly (GNU as builds it)", _ => "C (the real compiler builds it)" }}, prompt {_template.Version}";
+
+    public bool Serves(Target target) => true;
+
+    private IChatClient CreateClient()
+    {
+        // The key is read here, from the variable the user named; it goes into the Authorization
+        // header and nowhere else. Local servers need none, but the client requires a value.
+        string key = Environment.GetEnvironmentVariable(_settings.ApiKeyEnv) is { Length: > 0 } k ? k : "no-key";
+        var options = new OpenAIClientOptions
+        {
+            Endpoint = _endpoint,
+            RetryPolicy = new ClientRetryPolicy(0), // retries are ours, so each attempt is a stored row
+            NetworkTimeout = TimeSpan.FromSeconds(_settings.TimeoutSeconds + 5),
+        };
+        return new OpenAI.Chat.ChatClient(_settings.Model, new ApiKeyCredential(key), options).AsIChatClient();
+    }
+
+    public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        string? source = request.Version.ReferencePath is { Length: > 0 } p && File.Exists(p) ? await File.ReadAllTextAsync(p, ct) : null;
+        var messages = await MessagesAsync(request.Task.Header, request.Version.Spec, source, request.Target, ct);
+        var options = new ChatOptions
+        {
+            Temperature = (float)_settings.Temperature,
+            MaxOutputTokens = _settings.MaxTokens,
+            ModelId = _settings.Model,
+            Seed = (long)(Tasks.SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index) & long.MaxValue),
+        };
+        var (reply, requests, failure) = await AskAsync(messages, options, ct);
+        if (reply is null) return Generation.Failed(failure!, sw, []) with { Requests = requests };
+        var g = await BuildAsync(reply, request, sw, ct);
+        return g with { Requests = requests };
+    }
+
+    /// <summary>The chat: system instructions, one worked example as a user/assistant turn, then
+    /// the task (spec, types and prototype, and the reference C when there is one).</summary>
+    public async Task<List<ChatMessage>> MessagesAsync(string header, string spec, string? source, Target target, CancellationToken ct)
+    {
+        var ex = await _fewShot.ForAsync(target, ct);
+        var values = new Dictionary<string, string?>
+        {
+            ["target"] = target.Id, ["isa"] = target.Isa.Name, ["compiler"] = target.Compiler,
+            ["abi"] = target.Isa.Name switch { "x86_64" => "System V AMD64 ABI", "aarch64" => "AAPCS64", _ => "RISC-V LP64D ABI" },
+            ["syntax"] = target.Isa.Name == "x86_64" ? "AT&T syntax" : "GNU syntax",
+            ["imports"] = string.Join(", ", _services.Linker.Imports.Symbols.Select((s, i) => $"{i} {s}")),
+            ["spec"] = spec.Trim(), ["header"] = header.Trim(), ["source"] = source?.Trim(),
+            ["example_source"] = ex.Source, ["example_hex"] = ex.Hex, ["example_asm"] = ex.Asm,
+            ["example_prototype"] = ex.Prototype, ["example_expression"] = ex.Expression,
+        };
+        var messages = new List<ChatMessage> { new(ChatRole.System, _template.Render("system", values)) };
+        if (_template.Has("example-user") && _template.Has("example-assistant"))
+        {
+            messages.Add(new ChatMessage(ChatRole.User, _template.Render("example-user", values)));
+            messages.Add(new ChatMessage(ChatRole.Assistant, _template.Render("example-assistant", values)));
+        }
+        messages.Add(new ChatMessage(ChatRole.User, _template.Render("user", values)));
+        return messages;
+    }
+
+    /// <summary>Sends the chat, retrying what a real endpoint does wrong for a while; every attempt
+    /// becomes a row.</summary>
+    public async Task<(string? Reply, List<ModelRequest> Requests, string? Failure)> AskAsync(List<ChatMessage> messages, ChatOptions options, CancellationToken ct)
+    {
+        var requests = new List<ModelRequest>();
+        string endpoint = _endpoint.AbsoluteUri;
+        for (int attempt = 1; ; attempt++)
+        {
+            TimeSpan? retryAfter = null;
+            string outcome, error;
+            int? status = null;
+            var sw = Stopwatch.StartNew();
+            await _slots.WaitAsync(ct);
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                timeout.CancelAfter(TimeSpan.FromSeconds(_settings.TimeoutSeconds));
+                var response = await _client.Value.GetResponseAsync(messages, options, timeout.Token);
+                sw.Stop();
+                string text = response.Text ?? "";
+                requests.Add(new ModelRequest(attempt, endpoint, _settings.Model, _mode.ToString().ToLowerInvariant(), _template.Version, 200, "ok",
+                    sw.Elapsed.TotalMilliseconds, response.Usage?.InputTokenCount, response.Usage?.OutputTokenCount, Cap(text), null));
+                return (text, requests, null);
+            }
+            catch (ClientResultException e) when (e.Status != 0)
+            {
+                status = e.Status;
+                outcome = e.Status == 429 ? "rate_limited" : e.Status >= 500 ? "server_error" : "client_error";
+                error = $"HTTP {e.Status}: {First(e.Message)}";
+                if (e.GetRawResponse()?.Headers.TryGetValue("Retry-After", out string? ra) == true
+                    && double.TryParse(ra, NumberStyles.Float, CultureInfo.InvariantCulture, out double secs) && secs >= 0)
+                    retryAfter = TimeSpan.FromSeconds(Math.Min(secs, 60));
+            }
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+            {
+                outcome = "timed_out";
+                error = $"no reply within {_settings.TimeoutSeconds.ToString(CultureInfo.InvariantCulture)} s";
+            }
+            catch (Exception e) when (e is HttpRequestException || e.InnerException is HttpRequestException || e is ClientResultException)
+            {
+                outcome = "connection_failed";
+                error = First((e.InnerException ?? e).Message);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException || e is FormatException || e is InvalidOperationException || e is ArgumentException || e is KeyNotFoundException)
+            {
+                // The server answered 200 with something that is not a chat completion.
+                sw.Stop();
+                requests.Add(new ModelRequest(attempt, endpoint, _settings.Model, _mode.ToString().ToLowerInvariant(), _template.Version, 200, "malformed_reply",
+                    sw.Elapsed.TotalMilliseconds, null, null, null, First(e.Message)));
+                return (null, requests, $"the endpoint's reply is not a chat completion ({First(e.Message)})");
+            }
+            finally { _slots.Release(); }
+            sw.Stop();
+            requests.Add(new ModelRequest(attempt, endpoint, _settings.Model, _mode.ToString().ToLowerInvariant(), _template.Version, status, outcome,
+                sw.Elapsed.TotalMilliseconds, null, null, null, error));
+            bool transient = outcome is "rate_limited" or "server_error" or "timed_out" or "connection_failed";
+            if (!transient || attempt > _settings.Retries)
+                return (null, requests, $"{outcome} after {attempt} attempt{(attempt == 1 ? "" : "s")}: {error}");
+            var wait = retryAfter ?? TimeSpan.FromSeconds(_settings.BackoffSeconds * Math.Pow(2, attempt - 1));
+            await Task.Delay(wait < TimeSpan.FromSeconds(30) ? wait : TimeSpan.FromSeconds(30), ct);
+        }
+    }
+
+    private async Task<Generation> BuildAsync(string reply, GenerationRequest request, Stopwatch sw, CancellationToken ct)
+    {
+        var target = request.Target;
+        switch (_mode)
+        {
+            case LlmMode.Hex:
+            {
+                var parsed = Reply.Hex(reply);
+                if (parsed.Bytes is null) return Generation.Failed(parsed.Failure!, sw, []);
+                if (parsed.Bytes.Length > 1 << 20) return Generation.Failed("the reply's image is over 1 MiB", sw, []);
+                return Generation.Success(new Artifact(request.Task.Name, request.Version.Label, Name, target, request.Index, parsed.Bytes, null, null, []), sw, []);
+            }
+            case LlmMode.Asm:
+            {
+                var parsed = Reply.Asm(reply);
+                if (parsed.Text is null) return Generation.Failed(parsed.Failure!, sw, []);
+                string name = request.Task.Signature.Name, file = Path.Combine(request.WorkFolder, "model.s"), obj = Path.Combine(request.WorkFolder, "model.o");
+                string type = target.Isa.Name == "aarch64" ? "%function" : "@function";
+                await File.WriteAllTextAsync(file, $"\t.text\n\t.globl {name}\n\t.type {name}, {type}\n{name}:\n{parsed.Text}\n\t.size {name}, .-{name}\n", ct);
+                var asm = await _services.Tools.RunAsync(target.Isa.Gcc, ["-c", file, "-o", obj], ct);
+                if (!asm.Succeeded) return Generation.Failed("assemble: " + asm.ErrorSummary(), sw, [asm.Invocation]);
+                return await LinkAsync(request, obj, null, sw, [asm.Invocation], ct);
+            }
+            default:
+            {
+                var parsed = Reply.C(reply);
+                if (parsed.Text is null) return Generation.Failed(parsed.Failure!, sw, []);
+                string file = Path.Combine(request.WorkFolder, "model.c"), obj = Path.Combine(request.WorkFolder, "model.o");
+                await File.WriteAllTextAsync(file, parsed.Text, ct);
+                var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
+                var compile = await _services.Tools.RunAsync(tool, Toolchain.CompileArgs(target, file, obj, [request.HeaderFolder, SourcelessHome.LibDepDir]), ct);
+                if (!compile.Succeeded) return Generation.Failed("compile: " + compile.ErrorSummary(), sw, [compile.Invocation]);
+                return await LinkAsync(request, obj, ArtifactSource.Compose(request.Task.Header, "model.c", parsed.Text), sw, [compile.Invocation], ct);
+            }
+        }
+    }
+
+    private async Task<Generation> LinkAsync(GenerationRequest request, string obj, string? source, Stopwatch sw, IReadOnlyList<Tools.Invocation> before, CancellationToken ct)
+    {
+        var link = await _services.Linker.LinkAsync(request.Target.Isa, obj, request.Task.Signature.Name, request.WorkFolder, ct);
+        if (link.Image is null) return Generation.Failed(link.Failure!, sw, [.. before, .. link.Invocations]);
+        var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, link.Image,
+            source, await File.ReadAllBytesAsync(obj, ct), link.Dependencies, link.DebugImage);
+        return Generation.Success(artifact, sw, [.. before, .. link.Invocations]);
+    }
+
+    private static string First(string message) => message.Split('\n')[0].Trim();
+
+    private static string Cap(string text) => text.Length <= 65536 ? text : text[..65536];
+}

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using Sourceless.Artifacts;
+using Sourceless.Neural;
+using Sourceless.Targets;
+
+namespace Sourceless.Contenders;
+
+/// <summary>
+/// The built-in neural compiler: a transformer trained here on compiler output
+/// (<c>sourceless train</c>) that reads a function's C source and writes its machine code bytes
+/// directly, the essay's subject. It serves only the targets its checkpoint was trained on and
+/// hands over bare bytes: no source, no object file, no symbols, no declared dependencies.
+/// "neural" decodes greedily (the same bytes every time); "neural:T" samples at temperature T
+/// with a seeded draw per generation.
+/// </summary>
+public sealed class NeuralContender : IContender
+{
+    private readonly Lazy<Checkpoint.Loaded> _checkpoint;
+    private readonly string _path;
+    private readonly double _temperature;
+    // One generation at a time: OpenBLAS runs single-threaded inside, and the trial's other
+    // work keeps the second core busy.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public NeuralContender(double temperature, string checkpointPath)
+    {
+        _temperature = temperature;
+        _path = checkpointPath;
+        _checkpoint = new Lazy<Checkpoint.Loaded>(() => Checkpoint.Load(_path));
+    }
+
+    /// <summary>SOURCELESS_NEURAL_CHECKPOINT, or the checkpoint shipped in models/neural.</summary>
+    public static string DefaultCheckpointPath =>
+        Environment.GetEnvironmentVariable("SOURCELESS_NEURAL_CHECKPOINT") is { Length: > 0 } p ? Path.GetFullPath(p) : Cli.NeuralCommand.DefaultCheckpoint;
+
+    public string Name => _temperature > 0 ? "neural:" + _temperature.ToString("0.###", CultureInfo.InvariantCulture) : "neural";
+
+    public string Description => $"the built-in transformer trained on compiler output ({Path.GetFileName(Path.GetDirectoryName(_path))}/{Path.GetFileName(_path)}), " +
+        (_temperature > 0 ? $"sampled at temperature {_temperature.ToString(CultureInfo.InvariantCulture)}" : "greedy decoding");
+
+    public bool Serves(Target target) => _checkpoint.Value.Training.Targets.Contains(target.Id);
+
+    // Greedy decoding is deterministic: generation i of a slot is generation 0's bytes, so it is
+    // decoded once and shared (with that decode's latency), as the compiler shares its compile.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<Generation>>> _greedy = new();
+
+    public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
+    {
+        if (_temperature > 0) return await DecodeAsync(request, ct);
+        var g = await _greedy.GetOrAdd($"{request.Task.Name}|{request.Version.Label}|{request.Target.Id}", _ => new Lazy<Task<Generation>>(() => DecodeAsync(request, ct))).Value;
+        return g.Artifact is null ? g : g with { Artifact = g.Artifact with { Generation = request.Index } };
+    }
+
+    private async Task<Generation> DecodeAsync(GenerationRequest request, CancellationToken ct)
+    {
+        var sw = Stopwatch.StartNew();
+        var model = _checkpoint.Value.Model;
+        string source = await File.ReadAllTextAsync(request.Version.ReferencePath, ct);
+        var prompt = Tokenizer.Prompt(source, request.Target);
+        if (prompt.Length >= model.Config.Context)
+            return Generation.Failed($"the source is {prompt.Length} tokens; the model's context is {model.Config.Context}", sw, []);
+        ulong seed = Tasks.SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index);
+        Decoder.Output output;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            Blas.UseThreads(1);
+            output = new Decoder(model).Generate([prompt], [new SamplingOptions(_temperature, model.Config.Context, seed)])[0];
+        }
+        finally { _gate.Release(); }
+        if (output.Bytes.Length == 0) return Generation.Failed("the model wrote no bytes (end of code at once)", sw, []);
+        var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, output.Bytes, null, null, []);
+        sw.Stop();
+        return Generation.Success(artifact, sw, []);
+    }
+}

@@ -1,0 +1,67 @@
+using System.Globalization;
+
+namespace Sourceless.Neural;
+
+/// <summary>The model's answer for one held-out function and what it did.</summary>
+public sealed record EvaluatedItem(HeldOutItem Item, byte[] Bytes, bool Finished, bool ExactMatch, bool Passed, string Outcome);
+
+/// <summary>Exact-match and pass rates, on all held-out functions and on the unseen ones.</summary>
+public sealed record EvaluationSummary(int Count, int Exact, int Passed, int UnseenCount, int UnseenExact, int UnseenPassed)
+{
+    public double ExactRate => Count == 0 ? 0 : (double)Exact / Count;
+    public double PassRate => Count == 0 ? 0 : (double)Passed / Count;
+    public double UnseenPassRate => UnseenCount == 0 ? 0 : (double)UnseenPassed / UnseenCount;
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"pass {Passed}/{Count} ({100 * PassRate:0.0}%), exact {Exact}/{Count} ({100 * ExactRate:0.0}%); unseen: pass {UnseenPassed}/{UnseenCount}");
+
+    public static EvaluationSummary Of(IReadOnlyList<EvaluatedItem> items) => new(
+        items.Count, items.Count(i => i.ExactMatch), items.Count(i => i.Passed),
+        items.Count(i => !i.Item.Seen), items.Count(i => !i.Item.Seen && i.ExactMatch), items.Count(i => !i.Item.Seen && i.Passed));
+}
+
+/// <summary>Generates for every held-out function (greedy unless told otherwise) and judges the
+/// bytes on the hidden inputs in the sandbox. A prompt too long for the context is a failure of
+/// the model, recorded as such.</summary>
+public static class Evaluation
+{
+    public static async Task<IReadOnlyList<EvaluatedItem>> RunAsync(Transformer model, IReadOnlyList<HeldOutItem> items, ExprJudge judge,
+        SamplingOptions sampling, CancellationToken ct)
+    {
+        var outputs = Generate(model, items.Select(i => Tokenizer.Prompt(i.Source, Tokenizer.Tag(i.Target))).ToList(), sampling);
+        var result = new EvaluatedItem[items.Count];
+        foreach (var group in Enumerable.Range(0, items.Count).GroupBy(i => items[i].Target.Isa))
+        {
+            var idx = group.ToList();
+            var verdicts = await judge.RunAsync(group.Key, [.. idx.Select(i => outputs[i]?.Bytes ?? [])], ct);
+            for (int k = 0; k < idx.Count; k++)
+            {
+                int i = idx[k];
+                var item = items[i];
+                var o = outputs[i];
+                if (o is null) { result[i] = new EvaluatedItem(item, [], false, false, false, "prompt_too_long"); continue; }
+                bool exact = o.Bytes.AsSpan().SequenceEqual(item.Reference);
+                bool passed = verdicts[k].Passes(item.Expected);
+                result[i] = new EvaluatedItem(item, o.Bytes, o.Finished, exact, passed,
+                    passed ? "passed" : verdicts[k].Outcome == "ok" ? "wrong_output" : verdicts[k].Outcome);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>Generates in chunks of 64 prompts (the key/value cache of a chunk stays small);
+    /// null where the prompt does not fit the context.</summary>
+    public static Decoder.Output?[] Generate(Transformer model, IReadOnlyList<int[]> prompts, SamplingOptions sampling)
+    {
+        var outputs = new Decoder.Output?[prompts.Count];
+        var fits = Enumerable.Range(0, prompts.Count).Where(i => prompts[i].Length < model.Config.Context).ToList();
+        var decoder = new Decoder(model);
+        foreach (var chunk in fits.Chunk(64))
+        {
+            var made = decoder.Generate([.. chunk.Select(i => prompts[i])],
+                [.. chunk.Select(i => sampling with { Seed = Tasks.SplitMix64.SeedFrom(sampling.Seed, i) })]);
+            for (int k = 0; k < chunk.Length; k++) outputs[chunk[k]] = made[k];
+        }
+        return outputs;
+    }
+}
