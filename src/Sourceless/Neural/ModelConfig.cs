@@ -13,7 +13,7 @@ public sealed record ModelConfig(
     [property: JsonPropertyName("mlp")] int Mlp,
     [property: JsonPropertyName("rope")] bool Rope = false)
 {
-    public int HeadDim => Dim / Heads;
+    [JsonIgnore] public int HeadDim => Dim / Heads;
 
     public void Validate()
     {
@@ -24,11 +24,11 @@ public sealed record ModelConfig(
     }
 
     /// <summary>Parameters per layer plus embeddings (the output head shares the token embedding).</summary>
-    public long ParameterCount =>
+    [JsonIgnore] public long ParameterCount =>
         (long)Vocab * Dim + (long)Context * Dim + 2L * Dim
         + Layers * (4L * Dim + 3L * Dim * Dim + 3L * Dim + (long)Dim * Dim + Dim + 2L * Dim * Mlp + Mlp + Dim);
 
     /// <summary>Multiply-adds x 2 of the weight products for one token going forward (attention
     /// scores and the output head excluded): the usual 2N estimate; training is about 3x this.</summary>
-    public long ForwardFlopsPerToken => 2L * Layers * (4L * Dim * Dim + 2L * Dim * Mlp);
+    [JsonIgnore] public long ForwardFlopsPerToken => 2L * Layers * (4L * Dim * Dim + 2L * Dim * Mlp);
 }
