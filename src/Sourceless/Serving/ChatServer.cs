@@ -95,11 +95,23 @@ public sealed partial class ChatServer : IAsyncDisposable
             var texts = messages.Select(m => (Role: m?["role"]?.GetValue<string>() ?? "", Text: ContentText(m?["content"]))).ToList();
             string lastUser = texts.LastOrDefault(t => t.Role == "user").Text ?? "";
             string all = string.Join("\n", texts.Select(t => t.Text));
-            double temperature = body["temperature"]?.GetValue<double>() ?? 0;
-            int n = Math.Clamp(body["n"]?.GetValue<int>() ?? 1, 1, 16);
-            int maxTokens = Math.Clamp(body["max_tokens"]?.GetValue<int>() ?? body["max_completion_tokens"]?.GetValue<int>() ?? _options.MaxTokens, 1, _model.Config.Context);
-            ulong seed = (ulong)(body["seed"]?.GetValue<long>() ?? 1);
-            bool stream = body["stream"]?.GetValue<bool>() ?? false;
+            double temperature;
+            int n, maxTokens;
+            ulong seed;
+            bool stream;
+            try
+            {
+                temperature = Math.Clamp(body["temperature"]?.GetValue<double>() ?? 0, 0, 5);
+                n = Math.Clamp(body["n"]?.GetValue<int>() ?? 1, 1, 16);
+                maxTokens = Math.Clamp(body["max_tokens"]?.GetValue<int>() ?? body["max_completion_tokens"]?.GetValue<int>() ?? _options.MaxTokens, 1, _model.Config.Context);
+                seed = (ulong)(body["seed"]?.GetValue<long>() ?? 1);
+                stream = body["stream"]?.GetValue<bool>() ?? false;
+            }
+            catch (Exception e) when (e is InvalidOperationException or FormatException)
+            {
+                await Error(400, "a parameter has the wrong type: " + e.Message, "invalid_request_error").ExecuteAsync(http);
+                return;
+            }
             bool asm = AsmAsked().IsMatch(all);
             var target = TargetOf(all);
 

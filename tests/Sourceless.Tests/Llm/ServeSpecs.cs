@@ -63,6 +63,8 @@ public sealed class ServeSpecs : IAsyncLifetime
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, big.StatusCode);
         var bad = await http.PostAsync(_url + "/chat/completions", new StringContent("{nope", Encoding.UTF8, "application/json"), ct);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        var wrongType = await http.PostAsync(_url + "/chat/completions", new StringContent("{\"n\": \"two\", \"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}", Encoding.UTF8, "application/json"), ct);
+        Assert.Equal(HttpStatusCode.BadRequest, wrongType.StatusCode);
     }
 
     [Fact]
