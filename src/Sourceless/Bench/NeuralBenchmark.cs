@@ -28,8 +28,7 @@ public static unsafe class NeuralBenchmark
 {
     public static NeuralBenchResult Run(ModelConfig config, int threads, int batch, int length, int steps, TextWriter log)
     {
-        Blas.UseThreads(Blas.ThreadsFor(threads));
-        Neural.Rows.Threads = threads;
+        Neural.Rows.Use(threads);
         var model = new Transformer(config);
         model.Initialize(1);
         var optimizer = new AdamW(model.Layout);

@@ -40,8 +40,7 @@ public static class NeuralCommand
         foreach (var o in new Option[] { checkpoint, tiers, count, seed, target, corpus, temperature, show, json, threads }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
-            Rows.Threads = Math.Max(1, pr.GetValue(threads));
-            Blas.UseThreads(Blas.ThreadsFor(Rows.Threads));
+            Rows.Use(pr.GetValue(threads));
             var model = Checkpoint.Load(pr.GetValue(checkpoint)!).Model;
             var t = Target.Parse(pr.GetValue(target)!);
             IReadOnlySet<string>? bodies = pr.GetValue(corpus) is { } c

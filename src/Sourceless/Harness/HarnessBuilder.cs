@@ -29,6 +29,11 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
 
     public IReadOnlyList<string> IncludeDirs(string folder) => [folder, SourcelessHome.HarnessDir, SourcelessHome.LibDepDir];
 
+    /// <summary>How every trusted harness program is compiled (drivers, exprcheck, the loader of a
+    /// made binary): the runtime's C dialect, and its headers after the caller's own folders.</summary>
+    public static IReadOnlyList<string> RuntimeFlags(params string[] includeFirst) =>
+        ["-O1", "-std=gnu11", "-w", .. includeFirst.Select(d => "-I" + d), "-I" + SourcelessHome.HarnessDir, "-I" + SourcelessHome.LibDepDir];
+
     /// <summary>The bare driver of a plan for an ISA, compiled on first use.</summary>
     public Task<string> BareDriverAsync(TestPlan plan, Isa isa, CancellationToken ct) =>
         _drivers.GetOrAdd($"{plan.Folder}|{isa.Name}", _ => new Lazy<Task<string>>(() =>
@@ -50,8 +55,7 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
             && (linkedObject is null || File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(linkedObject)))
             return output;
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
-        var args = new List<string> { "-O1", "-std=gnu11", "-w" };
-        args.AddRange(IncludeDirs(folder).Select(d => "-I" + d));
+        var args = new List<string>(RuntimeFlags(folder));
         if (linkedObject is not null) args.Add("-DSL_LINKED");
         args.AddRange([source, "-o", output + ".tmp"]);
         if (linkedObject is not null) args.Add(linkedObject);

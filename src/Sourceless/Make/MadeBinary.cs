@@ -27,7 +27,7 @@ public static class MadeBinary
         await File.WriteAllTextAsync(Path.Combine(build, "made_image.h"), header.ToString(), ct);
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
         File.Copy(Path.Combine(libdir, "libdep.so.1"), Path.Combine(dir, "libdep.so.1"), overwrite: true);
-        var r = await tools.RunAsync(isa.Gcc, ["-O1", "-std=gnu11", "-w", "-I" + build, "-I" + SourcelessHome.HarnessDir, "-I" + SourcelessHome.LibDepDir,
+        var r = await tools.RunAsync(isa.Gcc, [.. HarnessBuilder.RuntimeFlags(build),
             Path.Combine(SourcelessHome.HarnessDir, "sl_made_main.c"), "-o", outFile, "-L" + libdir, "-ldep", "-Wl,-rpath,$ORIGIN", "-Wl,-z,now"], ct);
         if (!r.Succeeded) throw new InvalidOperationException($"loader build failed: {r.ErrorSummary()}");
         return outFile;

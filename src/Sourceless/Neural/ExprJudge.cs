@@ -154,7 +154,7 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
         Directory.CreateDirectory(workDir);
         string output = Path.Combine(workDir, $"exprcheck-{isa.Name}-{hash}");
         if (File.Exists(output)) return output;
-        var r = await tools.RunAsync(isa.Gcc, ["-O1", "-std=gnu11", "-w", "-I" + SourcelessHome.HarnessDir, "-I" + SourcelessHome.LibDepDir, source, "-o", output + ".tmp"], ct);
+        var r = await tools.RunAsync(isa.Gcc, [.. HarnessBuilder.RuntimeFlags(), source, "-o", output + ".tmp"], ct);
         if (!r.Succeeded) throw new InvalidOperationException($"exprcheck build failed on {isa}: {r.ErrorSummary()}");
         File.Move(output + ".tmp", output, overwrite: true);
         return output;

@@ -7,6 +7,14 @@ internal static class Rows
 {
     public static int Threads { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>A run's thread count: the row loops get all of it, OpenBLAS what
+    /// <see cref="Blas.ThreadsFor"/> gives it.</summary>
+    public static void Use(int threads)
+    {
+        Threads = Math.Max(1, threads);
+        Blas.UseThreads(Blas.ThreadsFor(Threads));
+    }
+
     public static void For(int count, Action<int, int> body, int minChunk = 16)
     {
         int chunks = Math.Min(Threads, Math.Max(1, count / minChunk));

@@ -64,8 +64,7 @@ public sealed class Trainer(TrainOptions options)
         // The held-out judge builds harness/exprcheck.c: find the resources now, not at the first evaluation.
         if (options.EvalCount > 0) _ = Harness.SourcelessHome.HarnessDir;
         Directory.CreateDirectory(options.Out);
-        Blas.UseThreads(Blas.ThreadsFor(options.Threads));
-        Rows.Threads = options.Threads;
+        Rows.Use(options.Threads);
         var log = options.Log;
         var data = await TrainingSet.LoadAsync(options.Corpus, options.Tiers, options.Config.Context, options.Limit, ct);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
