@@ -13,6 +13,11 @@
  *   #error <text>            the driver could not start the artifact (bad image, mmap refused)
  *   #fault <sig> <offset>    the child took a fault; offset is the faulting PC minus the entry
  *                            (-1 when the PC is outside the image)
+ * With --token the first line of stdin is "T <token>", and every protocol line starts with that
+ * token (the C# side keeps only such lines and strips it, DriverProtocol.Authentic): an artifact
+ * that prints "@0 ..." or "#status exit 0", through printf or a raw write, is printing text,
+ * not protocol. The token never appears in argv or the environment; the driver also makes itself
+ * non-dumpable, so another process of the sandbox uid cannot ptrace it or read its memory.
  * Anything else on stdout (an artifact that prints) is ignored by the parser.
  *
  * --serve (the persistent runner, Sandbox/PersistentRunner.cs): the image is loaded once; each
@@ -20,7 +25,9 @@
  * "I <id> <length>" followed by that many raw bytes (a whole replacement image) forks a child
  * that applies the change to its private copy and runs every case; the parent answers one line
  *   R <id> <outcome> <signal> <cases passed> <fault offset>
- * comparing the child's output with --expect FILE (one expected line per case). "Q" quits.
+ * comparing the child's output with the expected lines. They come from --expect FILE, or with
+ * --expect - from stdin right after the token line, as "E <bytes>" and that many bytes (one line
+ * per case), so no expected output is ever a file inside the sandbox. "Q" quits.
  */
 #ifndef SL_RUNTIME_H
 #define SL_RUNTIME_H
@@ -38,6 +45,7 @@
 #include <string.h>
 #include <poll.h>
 #include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/time.h>
 #include <ucontext.h>
@@ -58,8 +66,13 @@ extern void __stack_chk_fail(void);
 
 static int sl_quiet;
 
+/* The protocol token (see the header comment); empty without --token. */
+static char sl_token[80];
+static size_t sl_token_len;
+static void sl_tag(void) { fputs(sl_token, stdout); }
+
 static void sl_put(const char *s) { if (!sl_quiet) fputs(s, stdout); }
-static void sl_begin(int i) { if (!sl_quiet) printf("@%d ", i); }
+static void sl_begin(int i) { if (!sl_quiet) printf("%s@%d ", sl_token, i); }
 static void sl_end(void) { if (!sl_quiet) { fputc('\n', stdout); fflush(stdout); } }
 static void sl_sep(void) { sl_put(", "); }
 static void sl_pi(long long v) { if (!sl_quiet) printf("%lld", v); }
@@ -86,7 +99,7 @@ static void sl_ps(const char *s, size_t cap)
 static void *sl_dup(const void *src, size_t bytes)
 {
     void *p = malloc(bytes ? bytes : 1);
-    if (p == NULL) { fputs("#error out of memory in driver\n", stdout); exit(70); }
+    if (p == NULL) { sl_tag(); fputs("#error out of memory in driver\n", stdout); exit(70); }
     if (bytes) memcpy(p, src, bytes);
     return p;
 }
@@ -94,7 +107,7 @@ static void *sl_dup(const void *src, size_t bytes)
 static char *sl_buffer(const char *init, size_t cap)
 {
     char *p = calloc(cap, 1);
-    if (p == NULL) { fputs("#error out of memory in driver\n", stdout); exit(70); }
+    if (p == NULL) { sl_tag(); fputs("#error out of memory in driver\n", stdout); exit(70); }
     strncpy(p, init, cap - 1);
     return p;
 }
@@ -134,15 +147,15 @@ static size_t sl_image_len;
  * and under qemu-user so its translation cache sees the new code). */
 static void *sl_map_code(const unsigned char *image, size_t len, void *const *imports, int nimports)
 {
-    if (len == 0 || len > SL_MAX_IMAGE) { printf("#error image size %lld outside 1..%d bytes\n", (long long)len, SL_MAX_IMAGE); return NULL; }
+    if (len == 0 || len > SL_MAX_IMAGE) { sl_tag(); printf("#error image size %lld outside 1..%d bytes\n", (long long)len, SL_MAX_IMAGE); return NULL; }
     size_t page = (size_t)sysconf(_SC_PAGESIZE);
     size_t total = (SL_TABLE_BYTES + len + page - 1) / page * page;
     unsigned char *base = mmap(NULL, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (base == MAP_FAILED) { printf("#error mmap: %s\n", strerror(errno)); return NULL; }
+    if (base == MAP_FAILED) { sl_tag(); printf("#error mmap: %s\n", strerror(errno)); return NULL; }
     for (int i = 0; i < nimports && (i + 1) * SL_SLOT <= SL_TABLE_BYTES; i++)
         sl_write_stub(base + i * SL_SLOT, imports[i]);
     memcpy(base + SL_TABLE_BYTES, image, len);
-    if (mprotect(base, total, PROT_READ | PROT_EXEC) != 0) { printf("#error mprotect: %s\n", strerror(errno)); return NULL; }
+    if (mprotect(base, total, PROT_READ | PROT_EXEC) != 0) { sl_tag(); printf("#error mprotect: %s\n", strerror(errno)); return NULL; }
     __builtin___clear_cache((char *)base, (char *)base + total);
     sl_map_base = base;
     sl_map_total = total;
@@ -154,9 +167,10 @@ static void *sl_map_code(const unsigned char *image, size_t len, void *const *im
 static unsigned char *sl_read_file(const char *path, size_t *len)
 {
     int fd = open(path, O_RDONLY);
-    if (fd < 0) { printf("#error cannot open %s: %s\n", path, strerror(errno)); return NULL; }
+    if (fd < 0) { sl_tag(); printf("#error cannot open %s: %s\n", path, strerror(errno)); return NULL; }
     struct stat st;
     if (fstat(fd, &st) != 0 || st.st_size < 0 || st.st_size > SL_MAX_IMAGE) {
+        sl_tag();
         printf("#error %s: size %lld outside 0..%d bytes\n", path, (long long)st.st_size, SL_MAX_IMAGE);
         close(fd);
         return NULL;
@@ -165,7 +179,7 @@ static unsigned char *sl_read_file(const char *path, size_t *len)
     size_t got = 0;
     while (buf && got < (size_t)st.st_size) {
         ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-        if (n <= 0) { printf("#error read %s: %s\n", path, strerror(errno)); close(fd); free(buf); return NULL; }
+        if (n <= 0) { sl_tag(); printf("#error read %s: %s\n", path, strerror(errno)); close(fd); free(buf); return NULL; }
         got += (size_t)n;
     }
     close(fd);
@@ -213,9 +227,10 @@ static void sl_on_fault(int sig, siginfo_t *info, void *context)
     pc = (uintptr_t)uc->uc_mcontext.__gregs[REG_PC];
 #endif
     long long off = (sl_entry && pc >= (uintptr_t)sl_entry && pc < (uintptr_t)sl_entry + sl_image_len) ? (long long)(pc - (uintptr_t)sl_entry) : -1;
-    char buf[64];
+    char buf[160];
     size_t n = 0;
-    memcpy(buf, "#fault ", 7); n = 7;
+    memcpy(buf, sl_token, sl_token_len); n = sl_token_len;
+    memcpy(buf + n, "#fault ", 7); n += 7;
     sl_put_num(buf, &n, sig);
     buf[n++] = ' ';
     sl_put_num(buf, &n, off);
@@ -363,7 +378,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
 {
     const char *image = NULL, *serve = NULL, *expect = NULL;
     long repeats = 0, timeout_ms = 0;
-    int linked = 0, warm = 1, debug = 0;
+    int linked = 0, warm = 1, debug = 0, token = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bare") == 0 && i + 1 < argc) image = argv[++i];
         else if (strcmp(argv[i], "--linked") == 0) linked = 1;
@@ -373,8 +388,19 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
         else if (strcmp(argv[i], "--timeout-ms") == 0 && i + 1 < argc) timeout_ms = atol(argv[++i]);
         else if (strcmp(argv[i], "--no-warm") == 0) warm = 0;
         else if (strcmp(argv[i], "--debug") == 0) debug = 1;
-        else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE) [--time R] [--timeout-ms T] [--no-warm] [--debug]\n", argv[0]); return 64; }
+        else if (strcmp(argv[i], "--token") == 0) token = 1;
+        else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE|-) [--token] [--time R] [--timeout-ms T] [--no-warm] [--debug]\n", argv[0]); return 64; }
     }
+    if (token) {
+        char line[sizeof sl_token + 4];
+        if (fgets(line, sizeof line, stdin) == NULL || strncmp(line, "T ", 2) != 0) { puts("#error --token: no token line on stdin"); return 64; }
+        line[strcspn(line, "\n")] = 0;
+        snprintf(sl_token, sizeof sl_token, "%s", line + 2);
+        sl_token_len = strlen(sl_token);
+    }
+    /* Not dumpable: a process of the same uid (a forked artifact) can neither ptrace this one
+     * nor read or write its memory through /proc. gdb's checklist (--debug) needs the opposite. */
+    if (!debug) prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
     sl_devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (serve != NULL) {
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
@@ -396,12 +422,13 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
     if (debug) {
         sl_debug_ready();
         sl_run_cases(cases, ncases);
+        sl_tag();
         printf("#status exit 0\n");
         fflush(stdout);
         return 0;
     }
     pid_t child = fork();
-    if (child < 0) { printf("#error fork: %s\n", strerror(errno)); return 66; }
+    if (child < 0) { sl_tag(); printf("#error fork: %s\n", strerror(errno)); return 66; }
     if (child == 0) {
         sl_child_setup(timeout_ms);
         sl_run_cases(cases, ncases);
@@ -412,6 +439,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
                 for (int i = 0; i < ncases; i++) cases[i]();
             long long t1 = sl_now_ns();
             sl_quiet = 0;
+            sl_tag();
             printf("#time %lld %ld\n", t1 - t0, repeats);
         }
         fflush(stdout);
@@ -419,8 +447,9 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
     }
     int status = 0;
     while (waitpid(child, &status, 0) < 0) {
-        if (errno != EINTR) { printf("#error waitpid: %s\n", strerror(errno)); return 66; }
+        if (errno != EINTR) { sl_tag(); printf("#error waitpid: %s\n", strerror(errno)); return 66; }
     }
+    sl_tag();
     if (WIFSIGNALED(status)) printf("#status signal %d\n", WTERMSIG(status));
     else printf("#status exit %d\n", WEXITSTATUS(status));
     fflush(stdout);
@@ -481,7 +510,16 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
                     void (*bind)(void *), const char *expect_path, long timeout_ms, int warm)
 {
     size_t elen = 0;
-    char *etext = (char *)sl_read_file(expect_path, &elen);
+    char *etext = NULL;
+    if (strcmp(expect_path, "-") == 0) {
+        long long n = -1;
+        char head[64];
+        if (fgets(head, sizeof head, stdin) == NULL || sscanf(head, "E %lld", &n) != 1 || n < 0 || n > (1 << 24)) { puts("#error --expect -: no \"E <bytes>\" line on stdin"); fflush(stdout); return 65; }
+        etext = malloc((size_t)n + 1);
+        if (etext == NULL || fread(etext, 1, (size_t)n, stdin) != (size_t)n) { puts("#error --expect -: short expected text on stdin"); fflush(stdout); return 65; }
+        etext[n] = 0;
+        elen = (size_t)n;
+    } else etext = (char *)sl_read_file(expect_path, &elen);
     if (etext == NULL) { fflush(stdout); return 65; }
     char **expected = calloc((size_t)ncases + 1, sizeof *expected);
     int ne = 0;
@@ -570,6 +608,12 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         long long fault = -1;
         memset(seen, 0, (size_t)ncases);
         for (char *line = strtok(out, "\n"); line; line = strtok(NULL, "\n")) {
+            /* Only lines that carry the token are protocol (the same rule as DriverProtocol.Authentic). */
+            if (sl_token_len > 0) {
+                char *at = strstr(line, sl_token);
+                if (at == NULL) continue;
+                line = at + sl_token_len;
+            }
             if (line[0] == '@') {
                 char *sp = strchr(line, ' ');
                 int idx = atoi(line + 1);

@@ -32,7 +32,8 @@ public sealed record Generation(Artifact? Artifact, string? Failure, double Late
 }
 
 /// <summary>Services contenders share.</summary>
-public sealed record ContenderServices(ToolRunner Tools, FlatImageLinker Linker, HarnessBuilder Harness);
+/// <param name="Untrusted">Builds of model-written text (assembly, C), inside the sandbox.</param>
+public sealed record ContenderServices(ToolRunner Tools, FlatImageLinker Linker, HarnessBuilder Harness, Sandbox.UntrustedBuild Untrusted);
 
 /// <summary>One HTTP request to a model endpoint: which attempt, what came back, how long it took
 /// and what it cost in tokens. The API key is never part of it.</summary>

@@ -29,7 +29,22 @@ public static class ShardFiles
         File.Move(tmp, path, overwrite: true);
     }
 
+    /// <summary>A corpus file's records. A corrupt or torn file (truncated Parquet, a JSONL line
+    /// that is not a record) is the user's bad input: one line naming the file, never a trace.</summary>
     public static async Task<IReadOnlyList<CorpusRecord>> ReadAsync(string path, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadUncheckedAsync(path, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not UserError)
+        {
+            throw new UserError($"{path} is not a readable corpus file ({e.GetType().Name}: {e.Message.Split('\n')[0]}); " +
+                "move it away, or delete it and re-run the corpus command to write it again");
+        }
+    }
+
+    private static async Task<IReadOnlyList<CorpusRecord>> ReadUncheckedAsync(string path, CancellationToken ct)
     {
         if (path.EndsWith(".parquet", StringComparison.Ordinal))
         {

@@ -20,20 +20,22 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
         var args = new List<string> { "--bare", image };
         if (timeRepeats > 0) args.AddRange(["--time", timeRepeats.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         if (timeoutMs > 0) args.AddRange(["--timeout-ms", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        return await RunAsync(plan, isa, driver, args, [Path.GetDirectoryName(image)!], libDepVersion, ct);
+        return await RunAsync(plan, isa, driver, args, [image], libDepVersion, ct);
     }
 
     public Task<Execution> RunLinkedAsync(TestPlan plan, Isa isa, string linkedDriver, CancellationToken ct,
         string libDepVersion = LibDep.Current) =>
         RunAsync(plan, isa, linkedDriver, ["--linked"], [], libDepVersion, ct);
 
-    /// <summary>The sandbox request that runs a driver of this plan on an ISA.</summary>
+    /// <summary>The sandbox request that runs a driver of this plan on an ISA. The sandbox sees the
+    /// driver file and libdep's build, never the plan's folder (its expected outputs, reference
+    /// objects and driver source stay outside).</summary>
     public async Task<SandboxRequest> RequestAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
         IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
     {
         string libdir = await harness.LibDep.FolderAsync(isa, libDepVersion, ct);
         return new SandboxRequest(isa, driver, args,
-            [Path.GetDirectoryName(driver)!, libdir, .. extraPaths],
+            [driver, libdir, .. extraPaths],
             new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = libdir });
     }
 
@@ -42,8 +44,12 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
     private async Task<Execution> RunAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
         IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
     {
-        var request = await RequestAsync(plan, isa, driver, args, extraPaths, libDepVersion, ct);
-        var raw = await sandbox.RunAsync(request, ct);
+        string token = DriverReport.NewToken();
+        var request = await RequestAsync(plan, isa, driver, [.. args, "--token"], extraPaths, libDepVersion, ct);
+        var raw = await sandbox.RunAsync(request with { StandardInput = $"T {token}\n" }, ct);
+        // From here on only the driver's own lines exist: parsers and stored rows never see what
+        // the artifact printed, nor the token.
+        raw = raw with { StandardOutput = DriverReport.Authentic(raw.StandardOutput, token) };
         return new Execution(OutcomeClassifier.Classify(raw, plan.Expected), raw);
     }
 }

@@ -85,8 +85,7 @@ public sealed class Trainer(TrainOptions options)
             model = loaded.Model;
             optimizer = loaded.Optimizer ?? throw new UserError($"{trainPath} holds no optimizer state");
             (step, pairsSeen, tokensSeen, secondsBefore) = (loaded.Training.Step, loaded.Training.PairsSeen, loaded.Training.TokensSeen, loaded.Training.Seconds);
-            if (File.Exists(logPath))
-                curve.AddRange(File.ReadAllLines(logPath).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<LearningPoint>(l)!).Where(p => p.Step <= step));
+            curve.AddRange(TrainingLog.Read(logPath, log).Where(p => p.Step <= step));
             log.WriteLine($"train: resuming {trainPath} at step {step}");
         }
         else

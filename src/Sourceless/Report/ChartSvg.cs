@@ -42,9 +42,17 @@ public static class ChartSvg
             {
                 for (int k = 0; k < contenders.Count; k++)
                 {
-                    double score = model.Score(c, contenders[k]) ?? 0;
-                    double h = plotH * score / 100.0;
                     double x = x0 + k * barW;
+                    // No score for this contender (no rows it could be measured on, or only tool
+                    // errors): a hatched column, never a zero bar that reads as "measured and failed".
+                    if (model.Score(c, contenders[k]) is not double score)
+                    {
+                        sb.Append(CultureInfo.InvariantCulture,
+                            $"<rect class=\"bar not-measured\" data-concern=\"{HtmlEncode(c.Id)}\" data-contender=\"{HtmlEncode(contenders[k])}\" x=\"{F(x)}\" y=\"{top}\" width=\"{F(barW - 2)}\" height=\"{plotH}\" fill=\"url(#hatch)\"><title>{HtmlEncode(contenders[k])} - {HtmlEncode(c.Title)}: not measured</title></rect>");
+                        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(x + (barW - 2) / 2)}\" y=\"{F(top + plotH - 3)}\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777\">n/m</text>");
+                        continue;
+                    }
+                    double h = plotH * score / 100.0;
                     sb.Append(CultureInfo.InvariantCulture,
                         $"<rect class=\"bar\" data-concern=\"{HtmlEncode(c.Id)}\" data-contender=\"{HtmlEncode(contenders[k])}\" data-score=\"{F(score)}\" x=\"{F(x)}\" y=\"{F(top + plotH - h)}\" width=\"{F(barW - 2)}\" height=\"{F(Math.Max(h, 0.5))}\" fill=\"{Palette[k % Palette.Length]}\"><title>{HtmlEncode(contenders[k])} - {HtmlEncode(c.Title)}: {F(score)}</title></rect>");
                     sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(x + (barW - 2) / 2)}\" y=\"{F(top + plotH - h - 3)}\" text-anchor=\"middle\" font-size=\"9\">{score:0}</text>");

@@ -12,6 +12,24 @@ public sealed record DriverReport(
     long? TimeNs,
     long? FaultOffset)
 {
+    /// <summary>A fresh protocol token for one driver run (harness/sl_runtime.h, --token): random,
+    /// given on stdin, never stored, so nothing the artifact prints can pass for protocol.</summary>
+    public static string NewToken() => "~" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "~";
+
+    /// <summary>The protocol lines of a tokened run's stdout, token stripped: a line counts only from
+    /// the token on (an artifact's unterminated print may sit before it); every other line is dropped,
+    /// so what is parsed and stored downstream is the driver's word alone.</summary>
+    public static string Authentic(string stdout, string token)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var line in stdout.Split('\n'))
+        {
+            int at = line.IndexOf(token, StringComparison.Ordinal);
+            if (at >= 0) sb.Append(line.AsSpan(at + token.Length)).Append('\n');
+        }
+        return sb.ToString();
+    }
+
     public static DriverReport Parse(string stdout)
     {
         var cases = new Dictionary<int, string>();

@@ -28,8 +28,8 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     {
         var harness = runner.Harness;
         string driver = await harness.BareDriverAsync(plan, isa, ct);
-        string expect = Path.Combine(plan.Folder, "expected.txt");
-        Workspace.WriteIfChanged(expect, string.Join('\n', plan.Expected) + "\n");
+        // The expected lines go in on stdin (--expect -): as a file they would be in the sandbox.
+        byte[] expect = Encoding.UTF8.GetBytes(string.Join('\n', plan.Expected) + "\n");
         string image = harness.Workspace.ImagePath(baseImage);
         var results = new Dictionary<long, MutantResult>();
         var pending = mutants.ToList();
@@ -53,18 +53,25 @@ public sealed class PersistentRunner(ArtifactRunner runner)
         return mutants.Select(m => results[m.Id]).ToList();
     }
 
-    private async Task<int> SessionAsync(TestPlan plan, Isa isa, string driver, string image, string expect, List<Mutant> batch,
+    private async Task<int> SessionAsync(TestPlan plan, Isa isa, string driver, string image, byte[] expect, List<Mutant> batch,
         int timeoutMs, bool warm, Dictionary<long, MutantResult> results, CancellationToken ct)
     {
-        var args = new List<string> { "--serve", image, "--expect", expect, "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { "--serve", image, "--expect", "-", "--token", "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
         if (!warm) args.Add("--no-warm");
-        var request = await runner.RequestAsync(plan, isa, driver, args, [Path.GetDirectoryName(image)!], LibDep.Current, ct);
+        var request = await runner.RequestAsync(plan, isa, driver, args, [image], LibDep.Current, ct);
         // Budget: every mutant may reach its wall-clock backstop (4x its CPU budget + 0.5 s), plus start-up.
         var wall = TimeSpan.FromMilliseconds(30_000 + (long)batch.Count * (4L * timeoutMs + 750));
         for (int attempt = 1; ; attempt++)
         {
             await using var session = await runner.Sandbox.StartSessionAsync(request, wall, ct);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Deadline);
+            try
+            {
+                await session.Input.WriteAsync(Encoding.ASCII.GetBytes($"T {DriverReport.NewToken()}\nE {expect.Length}\n"), linked.Token);
+                await session.Input.WriteAsync(expect, linked.Token);
+                await session.Input.FlushAsync(linked.Token);
+            }
+            catch (IOException) { } // the runner died at start: its stderr says why, below
             var ready = await session.Output.ReadLineAsync(linked.Token);
             if (ready == "#ready") return await ServeAsync(session, batch, results, linked.Token, ct);
             string error = await session.StandardErrorAsync;

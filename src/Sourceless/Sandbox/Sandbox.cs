@@ -44,19 +44,30 @@ public sealed class Sandbox
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
     private static extern uint geteuid();
 
+    /// <summary>
+    /// The command line of one sandboxed run. As root, bwrap starts as root (so it can read the
+    /// files it binds wherever they are, even under a mode-700 folder) with no user namespace,
+    /// and setpriv drops to the run's own uid, with no capabilities, no groups and no_new_privs,
+    /// before prlimit and the program: the program's processes count against that uid's
+    /// RLIMIT_NPROC, and pid 1 of the sandbox (bwrap, root) is out of its reach. Without root,
+    /// bwrap makes a user namespace instead and the program keeps the caller's uid (README,
+    /// "Security"). Either way bwrap itself starts with an empty environment (RunAsUidAsync).
+    /// </summary>
     public IReadOnlyList<string> BuildCommand(SandboxRequest request, int uid, SandboxLimits? limits = null)
     {
         var cmd = new List<string>();
-        if (IsRoot)
-            cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"]);
         var l = limits ?? request.Limits ?? Limits;
-        cmd.AddRange(["prlimit", $"--cpu={l.CpuSeconds}", $"--as={(l.AddressSpaceBytes < 0 ? "unlimited" : l.AddressSpaceBytes.ToString(CultureInfo.InvariantCulture))}", $"--fsize={l.FileSizeBytes}",
-            $"--nofile={l.OpenFiles}", $"--nproc={l.Processes}", "--core=0", "--"]);
-        cmd.AddRange(["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/", "/",
-            "--dev", "/dev", "--proc", "/proc", "--size", l.ScratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp"]);
-        // The tmpfs hides the host's /tmp: bind back what the run must read (drivers, images, libdep).
-        foreach (var path in request.ReadOnlyPaths.Distinct()) cmd.AddRange(["--ro-bind", path, path]);
-        cmd.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--chdir", "/tmp", "--"]);
+        string[] prlimit = ["prlimit", $"--cpu={l.CpuSeconds}", $"--as={(l.AddressSpaceBytes < 0 ? "unlimited" : l.AddressSpaceBytes.ToString(CultureInfo.InvariantCulture))}", $"--fsize={l.FileSizeBytes}",
+            $"--nofile={l.OpenFiles}", $"--nproc={l.Processes}", "--core=0", "--"];
+        if (!IsRoot) cmd.AddRange(prlimit);
+        cmd.AddRange(["bwrap", .. IsRoot ? RootNamespaces : (string[])["--unshare-all"], "--die-with-parent", "--new-session"]);
+        cmd.AddRange(SandboxFileSystem.Arguments(request, l.ScratchBytes));
+        cmd.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--chdir", request.WorkingDirectory, "--"]);
+        if (IsRoot)
+        {
+            cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]);
+            cmd.AddRange(prlimit);
+        }
         // No address-space randomisation: a mutant that computes with an address (a flipped offset,
         // a stale register) then behaves the same in every run, so the same seed gives the same
         // outcomes and one process per mutant agrees with the persistent runner.
@@ -75,6 +86,31 @@ public sealed class Sandbox
         cmd.Add(request.Program);
         cmd.AddRange(request.Arguments);
         return cmd;
+    }
+
+    /// <summary>Every namespace but the user namespace: as root none is needed, and inside one
+    /// setpriv could not take a uid the namespace does not map.</summary>
+    private static readonly string[] RootNamespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup"];
+
+    /// <summary>Whether runs switch to a uid of their own (Sourceless runs as root) or stay in the
+    /// caller's uid inside a user namespace.</summary>
+    public static bool RunsAsOwnUid => IsRoot;
+
+    /// <summary>A process start for bwrap with nothing of Sourceless's environment: /proc/1/environ
+    /// inside the sandbox is bwrap's, and an API key in it would be an API key in the artifact's reach.</summary>
+    private static ProcessStartInfo StartInfo(IReadOnlyList<string> cmd)
+    {
+        var psi = new ProcessStartInfo(cmd[0])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = "/usr/sbin:/usr/bin:/sbin:/bin";
+        return psi;
     }
 
     public async Task<SandboxResult> RunAsync(SandboxRequest request, CancellationToken ct)
@@ -103,14 +139,7 @@ public sealed class Sandbox
     private async Task<SandboxResult> RunAsUidAsync(SandboxRequest request, int uid, CancellationToken ct)
     {
         var cmd = BuildCommand(request, uid);
-        var psi = new ProcessStartInfo(cmd[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+        var psi = StartInfo(cmd);
         var sw = Stopwatch.StartNew();
         using var process = new Process { StartInfo = psi };
         try
@@ -120,6 +149,11 @@ public sealed class Sandbox
         catch (System.ComponentModel.Win32Exception e)
         {
             return new SandboxResult(127, "", $"could not start sandbox: {e.Message}", false, false, 0, CommandLine.Format(cmd[0], cmd.Skip(1)));
+        }
+        if (request.StandardInput is { } input)
+        {
+            try { await process.StandardInput.WriteAsync(input); await process.StandardInput.FlushAsync(ct); }
+            catch (IOException) { } // the program ended before reading: its output says how
         }
         process.StandardInput.Close();
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -157,14 +191,7 @@ public sealed class Sandbox
         _uids.TryDequeue(out int uid);
         var limits = Limits with { CpuSeconds = (int)Math.Max(Limits.CpuSeconds, wallClock.TotalSeconds + 1) };
         var cmd = BuildCommand(request, uid, limits);
-        var psi = new ProcessStartInfo(cmd[0])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in cmd.Skip(1)) psi.ArgumentList.Add(a);
+        var psi = StartInfo(cmd);
         var process = new Process { StartInfo = psi };
         try
         {

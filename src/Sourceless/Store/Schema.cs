@@ -4,7 +4,9 @@ namespace Sourceless.Store;
 /// score in a report is computed from these by the SQL printed next to it.</summary>
 public static class Schema
 {
-    public const int Version = 1;
+    /// <summary>Stored in the trial table as schema_version; a store of another version is refused
+    /// with a message rather than misread. 2: debug_checks.status, audits.status 'tool_error'.</summary>
+    public const int Version = 2;
 
     public const string Sql = """
         CREATE TABLE IF NOT EXISTS trial (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -39,7 +41,8 @@ public static class Schema
             bsdiff_bytes INTEGER, hunks INTEGER, hunks_attributed INTEGER, bytes_outside_function INTEGER, attribution VARCHAR,
             hunk_detail VARCHAR, session INTEGER);
         CREATE TABLE IF NOT EXISTS debug_checks (
-            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, check_name VARCHAR, passed BOOLEAN, evidence VARCHAR, command_line VARCHAR, session INTEGER);
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, check_name VARCHAR, passed BOOLEAN, evidence VARCHAR, command_line VARCHAR,
+            status VARCHAR, session INTEGER);
         CREATE TABLE IF NOT EXISTS structure (
             row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, functions_named INTEGER, params_total INTEGER, params_typed INTEGER,
             locals_typed INTEGER, comment_lines INTEGER, code_bytes INTEGER, named_bytes INTEGER, evidence VARCHAR, session INTEGER);

@@ -27,14 +27,56 @@ public sealed class TrialStore : IDisposable
         _db = db;
     }
 
+    /// <summary>Opens (or creates) a store. A file that is not a DuckDB database, or a store of
+    /// another schema version, is the user's bad input (exit 2, one line), never a stack trace;
+    /// nothing is written to it.</summary>
     public static TrialStore Open(string path, bool readOnly = false)
     {
+        bool existed = File.Exists(path);
         var db = new DuckDBConnection($"Data Source={path}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
-        db.Open();
+        try
+        {
+            db.Open();
+        }
+        catch (DuckDBException e)
+        {
+            db.Dispose();
+            throw new UserError($"{path} is not a readable Sourceless store (DuckDB says: {FirstLine(e.Message)}); it was left as it is");
+        }
         var store = new TrialStore(path, db);
-        if (!readOnly) store.Execute(Schema.Sql);
+        try
+        {
+            store.CheckVersion(existed, readOnly);
+        }
+        catch (DuckDBException e)
+        {
+            store.Dispose();
+            throw new UserError($"{path} is not a readable Sourceless store (DuckDB says: {FirstLine(e.Message)}); it was left as it is");
+        }
+        catch
+        {
+            store.Dispose();
+            throw;
+        }
         return store;
     }
+
+    private void CheckVersion(bool existed, bool readOnly)
+    {
+        bool hasTrial = Convert.ToInt64(Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'trial'"), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        if (existed && !hasTrial)
+            throw new UserError($"{Path} is a DuckDB file but not a Sourceless store (no trial table); it was left as it is");
+        // Stores from before the version was recorded are version 1.
+        string? stored = hasTrial ? GetTrial("schema_version") ?? (existed ? "1" : null) : null;
+        if (stored is not null && stored != Schema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            throw new UserError($"{Path} was written with store schema version {stored}; this Sourceless reads version {Schema.Version} " +
+                "(docs/store-schema.md). Rerun the trial with this version, or use the Sourceless that wrote it.");
+        if (readOnly) return;
+        Execute(Schema.Sql);
+        if (stored is null) SetTrial("schema_version", Schema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     public int BeginSession(string command)
     {

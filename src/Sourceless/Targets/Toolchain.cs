@@ -33,11 +33,16 @@ public static class Toolchain
     }
 
     /// <summary>Checks that every tool the targets need answers, or names the missing one.</summary>
-    public static async Task CheckAsync(IEnumerable<Target> targets, ToolRunner tools, CancellationToken ct)
+    /// <param name="experiments">Also the tools the trial's experiments call (gdb for debugging,
+    /// bsdiff for version control, the auditors for security), so a missing one stops the trial
+    /// before it starts instead of failing a contender's checks.</param>
+    public static async Task CheckAsync(IEnumerable<Target> targets, ToolRunner tools, CancellationToken ct, bool experiments = false)
     {
         var needed = new SortedSet<string>(StringComparer.Ordinal) { "bwrap", "setpriv", "prlimit", "setarch" };
+        if (experiments) needed.UnionWith(["gdb", "bsdiff", "cppcheck", "clang-tidy", "addr2line", "readelf", "diff"]);
         foreach (var t in targets)
         {
+            if (experiments && t.Isa.Qemu is not null) needed.Add("gdb-multiarch");
             needed.Add(Compiler(t.Compiler, t.Isa).Tool);
             needed.Add(t.Isa.Gcc);
             needed.Add(t.Isa.Ld);

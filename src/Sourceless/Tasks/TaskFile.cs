@@ -12,6 +12,10 @@ public static class TaskFile
 {
     public const string FileName = "task.txt";
 
+    private static int ParseBuffer(string text, string path, int line) =>
+        int.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n >= 1 && n <= BufferSize.Max ? n
+            : throw new TaskFormatException(path, line, $"buffer: must be a whole number of bytes from 1 to {BufferSize.Max}, not '{text.Trim()}'");
+
     private static readonly HashSet<string> KnownKeys =
     [
         "name", "category", "summary", "signature", "types", "uses", "buffer", "spec", "tests", "random",
@@ -36,7 +40,7 @@ public static class TaskFile
             var structs = Signature.ParseStructs(types);
             var signature = Signature.Parse(Get("signature"), structs);
             if (signature.Name != name) throw new FormatException($"the function must be named like the task ('{name}'), not '{signature.Name}'");
-            int buffer = fields.ContainsKey("buffer") ? int.Parse(Get("buffer"), CultureInfo.InvariantCulture) : 256;
+            int buffer = fields.ContainsKey("buffer") ? ParseBuffer(Get("buffer"), path, LineOf("buffer")) : 256;
 
             TaskVersion Version(string label, string specKey, string testsKey, string randomKey, string file)
             {
@@ -139,6 +143,12 @@ public static class TaskFile
         }
         return result;
     }
+}
+
+/// <summary>The size of an output string buffer: a whole number the driver can allocate per case.</summary>
+file static class BufferSize
+{
+    public const int Max = 1 << 20;
 }
 
 public sealed class TaskFormatException(string path, int line, string message)

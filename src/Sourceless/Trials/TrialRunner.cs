@@ -32,7 +32,7 @@ public sealed class TrialRunner(TrialOptions options)
         // A new trial validates everything (tasks, targets, contenders, toolchains) before it
         // creates anything, so bad input leaves no half-made run folder behind.
         var fresh = resuming ? default : ResolveNewSettings();
-        if (!resuming) await Toolchain.CheckAsync(fresh.Targets.Append(TestPlanner.ReferenceTarget), ToolRunner.Shared, ct);
+        if (!resuming) await Toolchain.CheckAsync(fresh.Targets.Append(TestPlanner.ReferenceTarget), ToolRunner.Shared, ct, experiments: true);
         string folder = resuming ? RunFolder.ForResume(options.Resume!) : RunFolder.ForNewRun(options.Out);
         using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName));
         if (!resuming) StoreSettings(store, fresh.Tasks, fresh.Contenders, fresh.Targets);
@@ -48,7 +48,7 @@ public sealed class TrialRunner(TrialOptions options)
 
         // Stage: setup.
         var sw = Stopwatch.StartNew();
-        await Toolchain.CheckAsync(targets.Append(TestPlanner.ReferenceTarget), services.Tools, ct);
+        await Toolchain.CheckAsync(targets.Append(TestPlanner.ReferenceTarget), services.Tools, ct, experiments: true);
         var plans = new Dictionary<string, TestPlan>(StringComparer.Ordinal);
         var changes = new Dictionary<string, TestPlan>(StringComparer.Ordinal);
         var setup = new ProgressReporter("setup: tests", tasks.Count);
@@ -158,6 +158,7 @@ public sealed class TrialRunner(TrialOptions options)
             ["fault_tasks"] = string.Join(',', (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name)),
             ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
             ["learning_curve"] = options.LearningCurve ? "1" : "0",
+            ["task_hashes"] = System.Text.Json.JsonSerializer.Serialize(tasks.ToDictionary(t => t.Name, TaskFingerprint.Of)),
             // The name of the key's variable is stored, never the key.
             ["llm_settings"] = options.Llm.ToJson(),
             ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
@@ -170,6 +171,13 @@ public sealed class TrialRunner(TrialOptions options)
     {
         var facts = TrialFacts.FromStore(store);
         var suite = TaskSuite.Load(store.GetTrial("suite") ?? SourcelessHome.TasksDir);
-        return (suite.Select(string.Join(',', facts.Tasks)), facts.Contenders, facts.Targets.Select(Target.Parse).ToList());
+        var tasks = suite.Select(string.Join(',', facts.Tasks));
+        var hashes = store.GetTrial("task_hashes") is { } json
+            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];
+        var changed = TaskFingerprint.Changed(tasks, hashes);
+        if (changed.Count > 0)
+            throw new UserError($"cannot resume: {changed.Count} task(s) changed since the run began ({string.Join(", ", changed)}); " +
+                "restore them, or start a new trial");
+        return (tasks, facts.Contenders, facts.Targets.Select(Target.Parse).ToList());
     }
 }

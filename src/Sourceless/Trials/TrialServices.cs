@@ -18,6 +18,8 @@ public sealed class TrialServices
     public ArtifactRunner Runner { get; }
     public TestPlanner Planner { get; }
     public ContenderServices Contenders { get; }
+    /// <summary>Trusted tools on untrusted text (model replies, model-written source), sandboxed.</summary>
+    public UntrustedBuild Untrusted { get; }
     public int Jobs { get; }
 
     public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null)
@@ -31,6 +33,7 @@ public sealed class TrialServices
         Sandbox = new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
         Runner = new ArtifactRunner(Harness, Sandbox);
         Planner = new TestPlanner(Harness, Runner, Tools);
-        Contenders = new ContenderServices(Tools, new FlatImageLinker(Tools, Imports), Harness);
+        Untrusted = new UntrustedBuild(Sandbox, Tools);
+        Contenders = new ContenderServices(Tools, new FlatImageLinker(Tools, Imports), Harness, Untrusted);
     }
 }

@@ -31,7 +31,7 @@ public sealed class DebuggingSpecs : IDisposable
         Assert.Equal(GdbChecklist.Checks, withSymbols.Select(r => r.Check));
         Assert.All(withSymbols, r => Assert.True(r.Passed, $"{r.Check}: {r.Evidence}"));
         Assert.Contains(withSymbols, r => r.Check == "print" && r.Evidence.Contains("'X'"));  // dst, the output buffer, by name
-        Assert.Contains("bwrap --unshare-all", command);
+        Assert.Contains("bwrap --unshare-", command);
 
         var (bare, _) = await GdbChecklist.RunAsync(plan, isa, gcc.BytesOnly(), folder, _services.Runner, _services.Workspace, ct);
         Assert.All(bare, r => Assert.False(r.Passed, $"{r.Check}: {r.Evidence}"));
@@ -52,5 +52,19 @@ public sealed class DebuggingSpecs : IDisposable
             """;
         Assert.True(GdbChecklist.Judge(output, "binom").Single(r => r.Check == "break").Passed);
         Assert.All(GdbChecklist.Judge("@@break\nFunction \"binom\" not defined.\n@@end\n", "binom"), r => Assert.False(r.Passed));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_debugger_that_cannot_start_gives_tool_errors_not_failed_checks()
+    {
+        // gdb is installed here, so its absence is stood in for by a debugger name that does not
+        // exist: the sandboxed shell then cannot start it, exactly as with gdb missing.
+        var ct = TestContext.Current.CancellationToken;
+        var (plan, gcc) = await Compiled.BuildAsync(_services, "copy_name", "v1", new Target(Isa.X86_64, "gcc", "-O2"), ct);
+        var (results, _) = await GdbChecklist.RunAsync(plan, Isa.X86_64, gcc, Path.GetFullPath(plan.Task.Folder), _services.Runner, _services.Workspace, ct,
+            debugger: "gdb-stand-in-for-a-missing-gdb");
+        Assert.Equal(GdbChecklist.Checks, results.Select(r => r.Check));
+        Assert.All(results, r => Assert.Equal("tool_error", r.Status));
+        Assert.All(results, r => Assert.Contains("not found", r.Evidence));
     }
 }

@@ -50,4 +50,16 @@ public sealed class VersionControlSpecs : IDisposable
         Assert.Null(bare.BytesOutsideFunction);
         Assert.StartsWith("none", bare.Attribution);
     }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_bsdiff_that_fails_measures_nothing_rather_than_minus_one()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string a = _tmp.Sub("a.bin"), b = _tmp.Sub("b.bin"), patch = _tmp.Sub("patch-is-a-folder");
+        await File.WriteAllBytesAsync(a, [1, 2, 3, 4], ct);
+        await File.WriteAllBytesAsync(b, [1, 2, 9, 4], ct);
+        Directory.CreateDirectory(patch); // the real bsdiff cannot write its patch there
+        Assert.Null(await VersionControlExperiment.BsdiffBytesAsync(Tools.ToolRunner.Shared, a, b, patch, ct));
+        Assert.True(await VersionControlExperiment.BsdiffBytesAsync(Tools.ToolRunner.Shared, a, b, _tmp.Sub("ok.bsdiff"), ct) > 0);
+    }
 }

@@ -180,7 +180,150 @@ public sealed class HostileProgramSpecs : IDisposable
         var run = await RunHostileAsync("return (int)sc(102 /* getuid */, 0, 0, 0);", ct);
         Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
         Assert.Contains(_services.Sandbox.Uids, u => run.Outcome.Detail.Contains($"got {u}", StringComparison.Ordinal));
-        Assert.Contains("--unshare-all", run.Raw.CommandLine);
+        Assert.Contains("--unshare-net", run.Raw.CommandLine);
         Assert.Contains("--nproc=", run.Raw.CommandLine);
+    }
+
+    // ---- Attacks on the evidence: what an artifact must not see, reach or forge ----
+
+    /// <summary>open() of each path; the result has bit i set when path i could be opened.</summary>
+    private static string OpenEach(IReadOnlyList<string> paths) =>
+        "int seen = 0;\n" + string.Concat(paths.Select((p, i) =>
+            $"{{ long fd = sc(2, (long)\"{p}\", 0, 0); if (fd >= 0) {{ seen |= 1 << {i}; sc(3, fd, 0, 0); }} }}\n")) + "return seen;";
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_answers_the_store_and_the_host_are_not_in_the_sandbox()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var plan = await PlanAsync(ct);
+        string store = _tmp.Sub("results.duckdb");
+        await File.WriteAllTextAsync(store, "a store", ct);
+        string canary = _tmp.Sub("canary.txt"); // a world-readable host file next to the run's own
+        await File.WriteAllTextAsync(canary, "host", ct);
+        string[] paths =
+        [
+            Path.Combine(SourcelessHome.TasksDir, "add_sat", "task.txt"), // the hand tests' expected outputs
+            Path.Combine(SourcelessHome.TasksDir, "add_sat", "ref.c"),
+            Path.Combine(plan.Folder, "driver.c"),                          // every test input
+            store, canary, "/etc/shadow", "/root", "/run",
+        ];
+        Assert.All(paths, p => Assert.True(File.Exists(p) || Directory.Exists(p), p + " should exist on the host"));
+        var run = await RunHostileAsync(OpenEach(paths), ct);
+        Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
+        Assert.Contains("got 0", run.Outcome.Detail);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_parents_environment_is_not_readable_from_inside()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string secret = "SL_HOSTILE_SECRET_" + Guid.NewGuid().ToString("N")[..8];
+        Environment.SetEnvironmentVariable(secret, "hunter2");
+        try
+        {
+            // Read /proc/1/environ (bwrap's), /proc/self/environ and the parent's; count the secret's name.
+            var run = await RunHostileAsync($$"""
+                char buf[1 << 16];
+                const char *files[] = { "/proc/1/environ", "/proc/self/environ", "/proc/2/environ" };
+                const char *needle = "{{secret}}";
+                int found = 0;
+                for (int f = 0; f < 3; f++) {
+                    long fd = sc(2, (long)files[f], 0, 0);
+                    if (fd < 0) continue;
+                    long n = sc(0, fd, (long)buf, sizeof buf - 1);
+                    sc(3, fd, 0, 0);
+                    for (long i = 0; i + 26 <= n; i++) {
+                        int k = 0;
+                        while (needle[k] && buf[i + k] == needle[k]) k++;
+                        if (!needle[k]) found++;
+                    }
+                }
+                return found;
+                """, ct);
+            Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
+            Assert.Contains("got 0", run.Outcome.Detail);
+        }
+        finally { Environment.SetEnvironmentVariable(secret, null); }
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task A_unix_socket_on_the_host_cannot_be_reached()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string path = _tmp.Sub("host.sock");
+        using var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        listener.Bind(new UnixDomainSocketEndPoint(path));
+        listener.Listen(4);
+        File.SetUnixFileMode(path, (UnixFileMode)0b111_111_111); // anyone on the host may connect
+        var run = await RunHostileAsync($$"""
+            long s = sc(41, 1 /* AF_UNIX */, 1, 0);
+            if (s < 0) return (int)s;
+            struct { unsigned short family; char path[108]; } sa = { 1, "{{path}}" };
+            return (int)sc(42, s, (long)&sa, sizeof sa);
+            """, ct);
+        Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
+        Assert.Contains("got -2", run.Outcome.Detail); // ENOENT: the socket's folder is not there
+        listener.Blocking = false;
+        Assert.Throws<SocketException>(() => listener.Accept());
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Dev_shm_holds_no_more_than_its_cap()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Write 8 MiB to /dev/shm in 64 KiB pieces; return the KiB that went in.
+        var run = await RunHostileAsync("""
+            char buf[65536];
+            for (int i = 0; i < 65536; i++) buf[i] = 'x';
+            long fd = sc(2, (long)"/dev/shm/fill", 0101, 0644);
+            if (fd < 0) return -1;
+            long total = 0;
+            for (int i = 0; i < 128; i++) { long n = sc(1, fd, (long)buf, sizeof buf); if (n <= 0) break; total += n; }
+            return (int)(total >> 10);
+            """, ct);
+        Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
+        var got = System.Text.RegularExpressions.Regex.Match(run.Outcome.Detail, @"got (-?\d+)");
+        Assert.True(got.Success, run.Outcome.Detail);
+        Assert.InRange(int.Parse(got.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), -1, (int)(SandboxFileSystem.SharedMemoryBytes >> 10));
+    }
+
+    /// <summary>An artifact that prints the protocol lines of a perfect run (with a raw write, so no
+    /// library is involved) and then returns a wrong value for every case.</summary>
+    private async Task<byte[]> ForgerAsync(TestPlan plan, CancellationToken ct)
+    {
+        string forged = string.Concat(plan.Expected.Select((e, i) => $"@{i} {e}\\n")) + "#status exit 0\\n";
+        string source = Images.X86Syscalls + $$"""
+
+            int add_sat(int a, int b)
+            {
+                static const char text[] = "{{forged}}";
+                sc(1, 1, (long)text, sizeof text - 1);
+                return 123456789;
+            }
+            """;
+        return await Images.CompileAsync(source, "add_sat", Isa.X86_64, _tmp.Sub("forger-" + Guid.NewGuid().ToString("N")[..8]), ct);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Forged_protocol_lines_are_just_wrong_output()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var plan = await PlanAsync(ct);
+        var forger = await ForgerAsync(plan, ct);
+        var run = await _services.Runner.RunBareAsync(plan, Isa.X86_64, forger, ct);
+        Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
+        Assert.Equal(0, run.Outcome.CasesPassed);
+        Assert.Contains("got 123456789", run.Outcome.Detail);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Forged_protocol_lines_are_just_wrong_output_in_the_persistent_runner()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var plan = await PlanAsync(ct);
+        var forger = await ForgerAsync(plan, ct);
+        var results = await new PersistentRunner(_services.Runner).RunAsync(plan, Isa.X86_64, forger, [new FlipMutant(1, -1, 0), new ImageMutant(2, forger)], 500, ct);
+        Assert.All(results, r => Assert.Equal(OutcomeKind.WrongOutput, r.Kind));
+        Assert.All(results, r => Assert.Equal(0, r.CasesPassed));
     }
 }

@@ -189,7 +189,7 @@ public sealed class LlmContender : IContender
                 string name = request.Task.Signature.Name, file = Path.Combine(request.WorkFolder, "model.s"), obj = Path.Combine(request.WorkFolder, "model.o");
                 string type = target.Isa.Name == "aarch64" ? "%function" : "@function";
                 await File.WriteAllTextAsync(file, $"\t.text\n\t.globl {name}\n\t.type {name}, {type}\n{name}:\n{parsed.Text}\n\t.size {name}, .-{name}\n", ct);
-                var asm = await _services.Tools.RunAsync(target.Isa.Gcc, ["-c", file, "-o", obj], ct);
+                var asm = await _services.Untrusted.RunAsync(target.Isa.Gcc, ["-c", file, "-o", obj], request.WorkFolder, [], ct);
                 if (!asm.Succeeded) return Generation.Failed("assemble: " + asm.ErrorSummary(), sw, [asm.Invocation]);
                 return await LinkAsync(request, obj, null, sw, [asm.Invocation], ct);
             }
@@ -200,7 +200,11 @@ public sealed class LlmContender : IContender
                 string file = Path.Combine(request.WorkFolder, "model.c"), obj = Path.Combine(request.WorkFolder, "model.o");
                 await File.WriteAllTextAsync(file, parsed.Text, ct);
                 var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
-                var compile = await _services.Tools.RunAsync(tool, Toolchain.CompileArgs(target, file, obj, [request.HeaderFolder, SourcelessHome.LibDepDir]), ct);
+                // The task's header and libdep's headers only: the header folder also holds the
+                // driver source (every test input), which the model's #include must not reach.
+                string header = Path.Combine(request.HeaderFolder, "task.h");
+                var compile = await _services.Untrusted.RunAsync(tool, Toolchain.CompileArgs(target, file, obj, [request.HeaderFolder, SourcelessHome.LibDepDir]),
+                    request.WorkFolder, [header, SourcelessHome.LibDepDir], ct);
                 if (!compile.Succeeded) return Generation.Failed("compile: " + compile.ErrorSummary(), sw, [compile.Invocation]);
                 return await LinkAsync(request, obj, ArtifactSource.Compose(request.Task.Header, "model.c", parsed.Text), sw, [compile.Invocation], ct);
             }

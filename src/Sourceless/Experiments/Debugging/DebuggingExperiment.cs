@@ -30,17 +30,20 @@ public sealed class DebuggingExperiment : IExperiment
         var (results, command) = await GdbChecklist.RunAsync(plan, item.RunIsa, artifact, Path.GetFullPath(plan.Task.Folder),
             context.Services.Runner, context.Services.Workspace, ct);
         context.Store.RecordRows(item.Key, "debug_checks",
-            results.Select(r => new object?[] { $"{item.ArtifactId}|{r.Check}", item.ArtifactId, r.Check, r.Passed, r.Evidence, command }));
+            results.Select(r => new object?[] { $"{item.ArtifactId}|{r.Check}", item.ArtifactId, r.Check, r.Passed, r.Evidence, command, r.Status }));
         return [];
     }
 
+    /// <summary>Tool errors (gdb or qemu never reached the checklist) are counted, not scored.</summary>
     public const string ScoreSql = """
-        SELECT a.contender, COUNT(DISTINCT d.artifact_id) AS artifacts, AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) AS share,
-               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.check_name = 'break') AS break,
-               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.check_name = 'list') AS list,
-               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.check_name = 'print') AS print,
-               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.check_name = 'backtrace') AS backtrace,
-               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.check_name = 'line') AS line
+        SELECT a.contender, COUNT(DISTINCT d.artifact_id) FILTER (WHERE d.status = 'ok') AS artifacts,
+               COUNT(DISTINCT d.artifact_id) FILTER (WHERE d.status = 'tool_error') AS tool_errors,
+               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.status = 'ok') AS share,
+               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.status = 'ok' AND d.check_name = 'break') AS break,
+               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.status = 'ok' AND d.check_name = 'list') AS list,
+               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.status = 'ok' AND d.check_name = 'print') AS print,
+               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.status = 'ok' AND d.check_name = 'backtrace') AS backtrace,
+               AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) FILTER (WHERE d.status = 'ok' AND d.check_name = 'line') AS line
         FROM debug_checks d JOIN artifacts a ON a.artifact_id = d.artifact_id
         GROUP BY a.contender ORDER BY a.contender
         """;
@@ -48,26 +51,26 @@ public sealed class DebuggingExperiment : IExperiment
     public ReportSection Report(TrialStore store, TrialFacts facts)
     {
         var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["share"]),
-            $"{Pct(r["share"])} of the checklist works over {S(r["artifacts"])} artifacts (break {Pct(r["break"])}, list {Pct(r["list"])}, print {Pct(r["print"])}, backtrace {Pct(r["backtrace"])}, address to line {Pct(r["line"])})")).ToList();
+        var scores = rows.Where(r => r["share"] is not null).Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["share"]),
+            $"{Pct(r["share"])} of the checklist works over {S(r["artifacts"])} artifacts (break {Pct(r["break"])}, list {Pct(r["list"])}, print {Pct(r["print"])}, backtrace {Pct(r["backtrace"])}, address to line {Pct(r["line"])}); {S(r["tool_errors"])} with a tool error, not scored")).ToList();
         var contenders = rows.Select(r => S(r["contender"])).ToList();
         var bars = new BarSeries("gdb checklist items that work", contenders,
             GdbChecklist.Checks.Select(c => (c, (IReadOnlyList<double>)rows.Select(r => 100 * D(r[c])).ToList())).ToList(), "%");
         var byIsa = store.Query("""
-            SELECT a.contender, a.isa, d.check_name, COUNT(*) AS artifacts, AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) AS share, ANY_VALUE(d.evidence) AS evidence
+            SELECT a.contender, a.isa, d.check_name, d.status, COUNT(*) AS artifacts, AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) AS share, ANY_VALUE(d.evidence) AS evidence
             FROM debug_checks d JOIN artifacts a ON a.artifact_id = d.artifact_id GROUP BY ALL ORDER BY 1, 2, 3
             """);
         return new ReportSection(Id, Concern, "Debugging",
             "gdb in batch mode, inside the sandbox, on generation 0 of every contender and target for the trial's fault tasks (gdb-multiarch attached to qemu-user -g on the sandbox's own loopback for aarch64 and riscv64). " +
             "The driver maps the image and gdb adds the artifact's own symbols at that address when it has any; then it tries: break on the function by name, list its source, print its first parameter by name, a symbolised backtrace, and map a code address to file:line. " +
             "A bare image gets a stop at its entry by address, so every check runs on a live frame.",
-            "score = 100 x share of the checklist items (break by name, list, print a parameter, symbolised backtrace, address to file:line) that work, over artifacts",
+            "score = 100 x share of the checklist items (break by name, list, print a parameter, symbolised backtrace, address to file:line) that work, over artifacts whose gdb session ran (tool errors counted apart, never scored)",
             ScoreSql, scores,
             [
-                new ReportTable("Score inputs per contender", ["contender", "artifacts", "checklist", "break", "list", "print", "backtrace", "address to line"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["artifacts"]), Pct(r["share"]), Pct(r["break"]), Pct(r["list"]), Pct(r["print"]), Pct(r["backtrace"]), Pct(r["line"])]).ToList()),
-                new ReportTable("Per ISA and check, with what gdb said (one example)", ["contender", "ISA", "check", "artifacts", "works", "gdb said"],
-                    byIsa.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), S(r["check_name"]), S(r["artifacts"]), Pct(r["share"]), S(r["evidence"])]).ToList()),
+                new ReportTable("Score inputs per contender", ["contender", "artifacts", "tool errors", "checklist", "break", "list", "print", "backtrace", "address to line"],
+                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["artifacts"]), S(r["tool_errors"]), Pct(r["share"]), Pct(r["break"]), Pct(r["list"]), Pct(r["print"]), Pct(r["backtrace"]), Pct(r["line"])]).ToList()),
+                new ReportTable("Per ISA and check, with what gdb said (one example)", ["contender", "ISA", "check", "status", "artifacts", "works", "gdb said"],
+                    byIsa.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), S(r["check_name"]), S(r["status"]), S(r["artifacts"]), Pct(r["share"]), S(r["evidence"])]).ToList()),
             ],
             [bars]);
     }

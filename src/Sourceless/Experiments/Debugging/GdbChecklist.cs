@@ -8,8 +8,13 @@ using Sourceless.Tools;
 
 namespace Sourceless.Experiments.Debugging;
 
-/// <summary>One item of the checklist, as judged from gdb's own output.</summary>
-public sealed record CheckResult(string Check, bool Passed, string Evidence);
+/// <summary>One item of the checklist, as judged from gdb's own output. A tool error (gdb or qemu
+/// never got to the checklist) says nothing about the artifact: it is stored as such and left out
+/// of the score.</summary>
+public sealed record CheckResult(string Check, bool Passed, string Evidence, bool ToolError = false)
+{
+    public string Status => ToolError ? "tool_error" : "ok";
+}
 
 /// <summary>
 /// The fixed debugger checklist, run on one artifact by gdb in batch mode inside the sandbox: the
@@ -29,8 +34,11 @@ public static class GdbChecklist
 
     /// <param name="sourceFolder">The folder the DWARF names (where the source was compiled from);
     /// gdb is pointed from there to the artifact's own copy of its source.</param>
+    /// <param name="debugger">The gdb program (gdb, or gdb-multiarch for a foreign ISA) unless a
+    /// test names one that does not exist.</param>
     public static async Task<(IReadOnlyList<CheckResult> Results, string CommandLine)> RunAsync(
-        TestPlan plan, Isa isa, StoredArtifact artifact, string sourceFolder, ArtifactRunner runner, Workspace workspace, CancellationToken ct)
+        TestPlan plan, Isa isa, StoredArtifact artifact, string sourceFolder, ArtifactRunner runner, Workspace workspace, CancellationToken ct,
+        string? debugger = null)
     {
         string driver = await runner.Harness.BareDriverAsync(plan, isa, ct);
         string image = workspace.ImagePath(artifact.Code);
@@ -61,18 +69,18 @@ public static class GdbChecklist
         var gdbArgs = new List<string> { "-batch", "-nx" };
         foreach (var e in ex) gdbArgs.AddRange(["-ex", e]);
 
-        var request = await runner.RequestAsync(plan, isa, driver, [], [Path.GetDirectoryName(image)!, dir, .. elf is null ? Array.Empty<string>() : [Path.GetDirectoryName(elf)!]],
+        var request = await runner.RequestAsync(plan, isa, driver, [], [image, dir, .. elf is null ? Array.Empty<string>() : [elf]],
             LibDep.Current, ct);
         SandboxRequest session;
         // gdb's errors ("Function ... not defined.") go to stderr: one stream keeps them in order.
-        if (isa.IsNative) session = request with { Isa = Isa.X86_64, Program = "/bin/sh", Arguments = ["-c", $"exec {CommandLine.Format("gdb", gdbArgs)} 2>&1"] };
+        if (isa.IsNative) session = request with { Isa = Isa.X86_64, Program = "/bin/sh", Arguments = ["-c", $"exec {CommandLine.Format(debugger ?? "gdb", gdbArgs)} 2>&1"] };
         else
         {
             // qemu waits for gdb on a port of the sandbox's private loopback; gdb starts once it listens.
             string qemu = CommandLine.Format(isa.Qemu!, ["-L", isa.Sysroot!, .. request.Environment.SelectMany(kv => new[] { "-E", $"{kv.Key}={kv.Value}" }),
                 "-g", Port.ToString(CultureInfo.InvariantCulture), driver, "--bare", image, "--debug"]);
             string wait = $"i=0; while ! grep -q ':{Port:X4} 00000000:0000 0A' /proc/net/tcp; do i=$((i+1)); [ $i -gt 500 ] && break; sleep 0.01; done";
-            string script = $"{qemu} >/dev/null 2>&1 & {wait}; exec {CommandLine.Format("gdb-multiarch", gdbArgs)} 2>&1";
+            string script = $"{qemu} >/dev/null 2>&1 & {wait}; exec {CommandLine.Format(debugger ?? "gdb-multiarch", gdbArgs)} 2>&1";
             session = request with { Isa = Isa.X86_64, Program = "/bin/sh", Arguments = ["-c", script], Environment = new Dictionary<string, string>() };
         }
         var result = await runner.Sandbox.RunAsync(session, ct);
@@ -104,8 +112,10 @@ public static class GdbChecklist
         };
         if (sections.Count == 0)
         {
-            string why = raw is null ? "no output" : $"gdb session gave no checklist output (exit {raw.ExitCode}{(raw.TimedOut ? ", timed out" : "")}): {Evidence(raw.StandardError)}";
-            return results.Select(r => r with { Evidence = why }).ToList();
+            // The first marker is echoed before the artifact's code can run (the image is only
+            // mapped at sl_debug_ready), so no marker at all means gdb, qemu or the sandbox failed.
+            string why = raw is null ? "no output" : $"gdb session gave no checklist output (exit {raw.ExitCode}{(raw.TimedOut ? ", timed out" : "")}): {Evidence(raw.StandardOutput + "\n" + raw.StandardError)}";
+            return results.Select(r => r with { Passed = false, Evidence = why, ToolError = true }).ToList();
         }
         return results;
     }

@@ -42,7 +42,7 @@ public sealed class LearningCurveExperiment : IExperiment
         if (item.Key.EndsWith("|shipped", StringComparison.Ordinal))
         {
             string log = Path.Combine(Path.GetDirectoryName(NeuralContender.DefaultCheckpointPath)!, Trainer.LogFile);
-            var points = File.Exists(log) ? File.ReadAllLines(log).Where(l => l.Length > 0).Select(l => JsonSerializer.Deserialize<LearningPoint>(l)!).ToList() : [];
+            var points = TrainingLog.Read(log);
             var info = Checkpoint.Load(NeuralContender.DefaultCheckpointPath).Training;
             context.Store.RecordRows(item.Key, "learning_curve", points.Select(p => Row($"shipped|{p.Step}", "shipped checkpoint", info.Pairs, p)));
             return [];

@@ -74,18 +74,23 @@ public sealed class SecurityExperiment : IExperiment
         return result;
     }
 
+    /// <summary>An artifact nobody flagged whose audit had a tool error is not scored (the tool,
+    /// not the contender, failed to look); it is counted in tool_errors.</summary>
     public const string ScoreSql = """
         WITH flagged AS (
           SELECT a.contender, a.task, a.target, au.variant, BOOL_OR(au.flagged) AS flagged,
+                 BOOL_OR(au.status = 'tool_error') AS tool_error,
                  STRING_AGG(CASE WHEN au.flagged THEN au.tool END, ', ') AS by_tools
           FROM audits au JOIN artifacts a ON a.artifact_id = au.artifact_id
-          GROUP BY ALL)
-        SELECT contender,
+          GROUP BY ALL),
+        scored AS (SELECT * FROM flagged WHERE flagged OR NOT tool_error)
+        SELECT f.contender,
                COUNT(*) FILTER (WHERE variant = 'vuln') AS planted,
                AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'vuln') AS found,
                COUNT(*) FILTER (WHERE variant = 'clean') AS clean,
-               AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'clean') AS false_positive
-        FROM flagged GROUP BY contender ORDER BY contender
+               AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'clean') AS false_positive,
+               (SELECT COUNT(*) FROM flagged t WHERE t.contender = f.contender AND NOT t.flagged AND t.tool_error) AS tool_errors
+        FROM scored f GROUP BY f.contender ORDER BY f.contender
         """;
 
     public ReportSection Report(TrialStore store, TrialFacts facts)
@@ -120,11 +125,11 @@ public sealed class SecurityExperiment : IExperiment
             "On the tasks with a planted vulnerability, each contender built both the clean source and the vulnerable one (generation 0), and each artifact was audited with what its form allows: " +
             "with source, cppcheck, gcc -fanalyzer -Wall -Wextra -Wformat=2, clang-tidy (" + SourceAudit.TidyChecks + ") and the tests plus exploit inputs under ASan+UBSan in the sandbox; with bytes only, binary inspection (calls to unbounded copy and format functions). " +
             "The hardening table is about the contender's own bytes, not the harness around them.",
-            "score = 100 x (planted vulnerabilities flagged by any tool / planted) x (1 - clean artifacts flagged / clean)",
+            "score = 100 x (planted vulnerabilities flagged by any tool / planted) x (1 - clean artifacts flagged / clean); an artifact no tool flagged whose audit had a tool error is left out of both (counted as tool errors)",
             ScoreSql, scores,
             [
-                new ReportTable("Score inputs per contender", ["contender", "planted", "found", "clean", "false positives"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["planted"]), Pct(r["found"]), S(r["clean"]), Pct(r["false_positive"])]).ToList()),
+                new ReportTable("Score inputs per contender", ["contender", "planted", "found", "clean", "false positives", "tool errors (not scored)"],
+                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["planted"]), Pct(r["found"]), S(r["clean"]), Pct(r["false_positive"]), S(r["tool_errors"])]).ToList()),
                 new ReportTable("Per tool: vulnerable and clean artifacts flagged", ["contender", "tool", "status", "vuln flagged", "clean flagged"],
                     byTool.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["tool"]), S(r["status"]), S(r["vuln_flagged"]), S(r["clean_flagged"])]).ToList()),
                 new ReportTable("Per task (x86_64 artifacts)", ["task", "contender", "variant", "flagged by", "a finding"],

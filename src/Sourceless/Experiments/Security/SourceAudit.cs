@@ -31,18 +31,21 @@ public sealed class SourceAudit(TrialServices services)
         Workspace.WriteIfChanged(Path.Combine(dir, "task.h"), task.Header);
         Workspace.WriteIfChanged(file, source);
         string[] includes = ["-I" + dir, "-I" + SourcelessHome.LibDepDir];
-        var tools = services.Tools;
+        // The source may be model-written: every tool reads it inside the sandbox, seeing this
+        // folder and libdep's headers only (UntrustedBuild).
+        var untrusted = services.Untrusted;
+        Task<ToolResult> Audit(string tool, IReadOnlyList<string> args) => untrusted.RunAsync(tool, args, dir, [SourcelessHome.LibDepDir], ct);
         var findings = new List<AuditFinding>();
 
-        var cpp = await tools.RunAsync("cppcheck", ["--enable=warning,portability", "--inconclusive", "--quiet",
-            "--template={line}:{severity}:{id}:{message}", .. includes, file], ct);
+        var cpp = await Audit("cppcheck", ["--enable=warning,portability", "--inconclusive", "--quiet",
+            "--template={line}:{severity}:{id}:{message}", .. includes, file]);
         findings.Add(Finding("cppcheck", cpp, (cpp.StandardError + cpp.StandardOutput).Split('\n')
             .Where(l => l.Contains(":error:", StringComparison.Ordinal) || l.Contains(":warning:", StringComparison.Ordinal) || l.Contains(":portability:", StringComparison.Ordinal))));
 
-        var gcc = await tools.RunAsync("gcc", ["-O1", "-fanalyzer", "-Wall", "-Wextra", "-Wformat=2", "-c", "-o", "/dev/null", .. includes, file], ct);
+        var gcc = await Audit("gcc", ["-O1", "-fanalyzer", "-Wall", "-Wextra", "-Wformat=2", "-c", "-o", "/dev/null", .. includes, file]);
         findings.Add(Finding("gcc -fanalyzer", gcc, gcc.StandardError.Split('\n').Where(l => l.StartsWith(file, StringComparison.Ordinal) && l.Contains("warning:", StringComparison.Ordinal))));
 
-        var tidy = await tools.RunAsync("clang-tidy", ["--quiet", "--checks=" + TidyChecks, file, "--", .. includes], ct);
+        var tidy = await Audit("clang-tidy", ["--quiet", "--checks=" + TidyChecks, file, "--", .. includes]);
         findings.Add(Finding("clang-tidy", tidy, tidy.StandardOutput.Split('\n').Where(l => l.StartsWith(file, StringComparison.Ordinal) && l.Contains("warning:", StringComparison.Ordinal))));
 
         findings.Add(await SanitizersAsync(v1Plan, file, dir, ct));
@@ -52,7 +55,9 @@ public sealed class SourceAudit(TrialServices services)
     private static AuditFinding Finding(string tool, ToolResult r, IEnumerable<string> lines)
     {
         var list = lines.Select(l => l.Trim()).Where(l => l.Length > 0).Distinct().ToList();
-        string status = r.ExitCode is 0 or 1 || list.Count > 0 ? "ran" : "tool_failed";
+        // cppcheck and clang-tidy exit 1 on findings; anything else with no finding is the tool's
+        // own failure (a crash, a time-out), which must not read as "nothing found".
+        string status = r.ExitCode is 0 or 1 || list.Count > 0 ? "ran" : AuditFinding.ToolError;
         return new AuditFinding(tool, status, list.Count > 0, string.Join(" | ", list.Take(6).Select(Shorten)), r.Invocation.CommandLine);
     }
 
@@ -70,9 +75,10 @@ public sealed class SourceAudit(TrialServices services)
         var plan = new TestPlan(task, task.V1, cases, services.Harness.WriteSources(task, "audit", cases));
         var target = new Target(Isa.X86_64, "gcc", "-O1");
         string obj = Path.Combine(dir, "asan.o");
-        var compile = await services.Tools.RunAsync("gcc", Toolchain.CompileArgs(target, file, obj,
-            [dir, SourcelessHome.LibDepDir], ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"]), ct);
-        if (!compile.Succeeded) return new AuditFinding(tool, "tool_failed", false, compile.ErrorSummary(200), compile.Invocation.CommandLine);
+        var compile = await services.Untrusted.RunAsync("gcc", Toolchain.CompileArgs(target, file, obj,
+            [dir, SourcelessHome.LibDepDir], ["-fsanitize=address,undefined", "-fno-omit-frame-pointer", "-fno-sanitize-recover=undefined"]),
+            dir, [SourcelessHome.LibDepDir], ct);
+        if (!compile.Succeeded) return new AuditFinding(tool, AuditFinding.ToolError, false, compile.ErrorSummary(200), compile.Invocation.CommandLine);
         string driver = await services.Harness.LinkedDriverAsync(plan, Isa.X86_64, obj, "asan-" + Path.GetFileName(dir), ct, ["-fsanitize=address,undefined"]);
         var request = await services.Runner.RequestAsync(plan, Isa.X86_64, driver, ["--linked"], [], LibDep.Current, ct);
         var env = new Dictionary<string, string>(request.Environment) { ["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=0", ["UBSAN_OPTIONS"] = "print_stacktrace=0" };
@@ -84,6 +90,12 @@ public sealed class SourceAudit(TrialServices services)
         var reports = run.StandardError.Split('\n')
             .Where(l => l.Contains("ERROR: AddressSanitizer", StringComparison.Ordinal) || l.Contains("runtime error:", StringComparison.Ordinal))
             .Select(l => l.Trim()).Distinct().ToList();
-        return new AuditFinding(tool, "ran", reports.Count > 0, string.Join(" | ", reports.Take(4).Select(Shorten)), run.CommandLine);
+        // "ran" only when the run got through the cases (the driver's status line) or a sanitizer
+        // spoke; a run that never started or hit the wall clock audited nothing.
+        bool finished = !run.TimedOut && DriverReport.Parse(run.StandardOutput).StatusKind is not null;
+        string status = reports.Count > 0 || finished ? "ran" : AuditFinding.ToolError;
+        string findingsText = reports.Count > 0 ? string.Join(" | ", reports.Take(4).Select(Shorten))
+            : finished ? "" : $"the sanitizer run did not finish (exit {run.ExitCode}{(run.TimedOut ? ", timed out" : "")}): {Shorten(run.StandardError.Trim().Split('\n')[0])}";
+        return new AuditFinding(tool, status, reports.Count > 0, findingsText, run.CommandLine);
     }
 }

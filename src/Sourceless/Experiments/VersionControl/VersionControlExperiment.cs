@@ -1,6 +1,7 @@
 using System.Globalization;
 using Sourceless.Artifacts;
 using Sourceless.Store;
+using Sourceless.Tools;
 using Sourceless.Trials;
 using static Sourceless.Experiments.ExperimentRuns;
 
@@ -37,7 +38,7 @@ public sealed class VersionControlExperiment : IExperiment
         return [];
     }
 
-    public sealed record Diff(int? SourceLinesChanged, string? SourceDiff, int BytesChanged, int BsdiffBytes, int Hunks, int HunksAttributed,
+    public sealed record Diff(int? SourceLinesChanged, string? SourceDiff, int BytesChanged, int? BsdiffBytes, int Hunks, int HunksAttributed,
         int? BytesOutsideFunction, string Attribution, string HunkDetail);
 
     public static async Task<Diff> DiffAsync(StoredArtifact v1, StoredArtifact v2, string function, TrialServices services, CancellationToken ct)
@@ -59,8 +60,7 @@ public sealed class VersionControlExperiment : IExperiment
         string old = Path.Combine(dir, "v1.bin"), @new = Path.Combine(dir, "v2.bin"), patch = Path.Combine(dir, "v1-v2.bsdiff");
         await File.WriteAllBytesAsync(old, v1.Code, ct);
         await File.WriteAllBytesAsync(@new, v2.Code, ct);
-        var bs = await tools.RunAsync("bsdiff", [old, @new, patch], ct);
-        int patchBytes = bs.Succeeded ? (int)new FileInfo(patch).Length : -1;
+        int? patchBytes = await BsdiffBytesAsync(tools, old, @new, patch, ct);
 
         // Attribution: each hunk's address (in v2, or in v1 for a pure deletion) against the named
         // symbols and line table of the version it lies in. Bare bytes have neither.
@@ -85,6 +85,14 @@ public sealed class VersionControlExperiment : IExperiment
         }
         return new Diff(sourceChanged, sourceDiff, EditScript.Changed(hunks), patchBytes, hunks.Count, attributed, outside, "symbols + DWARF line table",
             string.Join("; ", detail));
+    }
+
+    /// <summary>The size of bsdiff's patch from one file to the other. A bsdiff that fails measured
+    /// nothing: null (a tool error, counted in the report), never a number a MEDIAN would take in.</summary>
+    public static async Task<int?> BsdiffBytesAsync(ToolRunner tools, string old, string @new, string patch, CancellationToken ct)
+    {
+        var bs = await tools.RunAsync("bsdiff", [old, @new, patch], ct);
+        return bs.Succeeded && File.Exists(patch) ? (int)new FileInfo(patch).Length : null;
     }
 
     private static IReadOnlyList<ElfFile.Symbol> Symbols(StoredArtifact a) =>
@@ -115,7 +123,8 @@ public sealed class VersionControlExperiment : IExperiment
                AVG(d.hunks_attributed * 1.0 / NULLIF(d.hunks, 0)) AS attributed,
                AVG(CASE WHEN d.source_diff IS NOT NULL THEN 1.0 ELSE 0.0 END) AS with_source_diff,
                MEDIAN(d.source_lines_changed) AS source_lines, MEDIAN(d.bytes_changed) AS bytes_changed, MEDIAN(d.hunks) AS hunks,
-               MEDIAN(d.bsdiff_bytes) AS bsdiff, MEDIAN(d.bytes_outside_function) AS outside
+               MEDIAN(d.bsdiff_bytes) AS bsdiff, MEDIAN(d.bytes_outside_function) AS outside,
+               COUNT(*) FILTER (WHERE d.bsdiff_bytes IS NULL) AS bsdiff_tool_errors
         FROM diffs d JOIN artifacts a ON a.artifact_id = d.artifact_id
         GROUP BY a.contender ORDER BY a.contender
         """;
@@ -141,8 +150,8 @@ public sealed class VersionControlExperiment : IExperiment
             "score = 100 x mean over v1->v2 pairs of (binary diff hunks attributable to a named symbol or source line / hunks)",
             ScoreSql, scores,
             [
-                new ReportTable("Score inputs per contender", ["contender", "pairs", "hunks attributed", "source diff", "median source lines changed", "median bytes changed", "median hunks", "median bsdiff bytes", "median bytes changed outside the function"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["pairs"]), Pct(r["attributed"]), Pct(r["with_source_diff"]), Num(r["source_lines"]), Num(r["bytes_changed"]), Num(r["hunks"]), Num(r["bsdiff"]), Num(r["outside"])]).ToList()),
+                new ReportTable("Score inputs per contender", ["contender", "pairs", "hunks attributed", "source diff", "median source lines changed", "median bytes changed", "median hunks", "median bsdiff bytes", "bsdiff tool errors", "median bytes changed outside the function"],
+                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["pairs"]), Pct(r["attributed"]), Pct(r["with_source_diff"]), Num(r["source_lines"]), Num(r["bytes_changed"]), Num(r["hunks"]), Num(r["bsdiff"]), S(r["bsdiff_tool_errors"]), Num(r["outside"])]).ToList()),
                 new ReportTable("Examples (first three pairs per contender); hunks as +offset -deleted/+inserted symbol file:line", ["contender", "task", "target", "source lines changed", "bytes changed", "hunks", "attributed", "outside the function", "bsdiff bytes", "hunks"],
                     examples.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["task"]), S(r["target"]), S(r["source_lines_changed"]), S(r["bytes_changed"]), S(r["hunks"]), S(r["hunks_attributed"]), S(r["bytes_outside_function"]), S(r["bsdiff_bytes"]), S(r["hunk_detail"])]).ToList()),
             ],
