@@ -31,9 +31,17 @@ public sealed class Sandbox
 
     public SandboxLimits Limits { get; }
 
-    public Sandbox(SandboxLimits limits, int concurrency)
+    private readonly bool _ownUid;
+    private readonly IReadOnlyList<string> _launcher;
+
+    /// <param name="asCaller">Run as the caller does without root: a user namespace and the
+    /// caller's own uid, started through <paramref name="launcher"/> (a test uses setpriv to
+    /// become an unprivileged user for real). Null: decided by whether Sourceless runs as root.</param>
+    public Sandbox(SandboxLimits limits, int concurrency, bool? asCaller = null, IReadOnlyList<string>? launcher = null)
     {
         Limits = limits;
+        _ownUid = !(asCaller ?? !IsRoot);
+        _launcher = launcher ?? [];
         _slots = new SemaphoreSlim(concurrency, concurrency);
         int block = FirstUid + Environment.ProcessId % 500 * 16;
         if (concurrency > 16) throw new ArgumentOutOfRangeException(nameof(concurrency), "at most 16 concurrent sandboxes per process");
@@ -55,15 +63,15 @@ public sealed class Sandbox
     /// </summary>
     public IReadOnlyList<string> BuildCommand(SandboxRequest request, int uid, SandboxLimits? limits = null)
     {
-        var cmd = new List<string>();
+        var cmd = new List<string>(_launcher);
         var l = limits ?? request.Limits ?? Limits;
         string[] prlimit = ["prlimit", $"--cpu={l.CpuSeconds}", $"--as={(l.AddressSpaceBytes < 0 ? "unlimited" : l.AddressSpaceBytes.ToString(CultureInfo.InvariantCulture))}", $"--fsize={l.FileSizeBytes}",
             $"--nofile={l.OpenFiles}", $"--nproc={l.Processes}", "--core=0", "--"];
-        if (!IsRoot) cmd.AddRange(prlimit);
-        cmd.AddRange(["bwrap", .. IsRoot ? RootNamespaces : (string[])["--unshare-all"], "--die-with-parent", "--new-session"]);
+        if (!_ownUid) cmd.AddRange(prlimit);
+        cmd.AddRange(["bwrap", .. _ownUid ? RootNamespaces : (string[])["--unshare-all"], "--die-with-parent", "--new-session"]);
         cmd.AddRange(SandboxFileSystem.Arguments(request, l.ScratchBytes));
         cmd.AddRange(["--clearenv", "--setenv", "PATH", "/usr/bin:/bin", "--chdir", request.WorkingDirectory, "--"]);
-        if (IsRoot)
+        if (_ownUid)
         {
             cmd.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all", "--no-new-privs", "--"]);
             cmd.AddRange(prlimit);
@@ -94,7 +102,7 @@ public sealed class Sandbox
 
     /// <summary>Whether runs switch to a uid of their own (Sourceless runs as root) or stay in the
     /// caller's uid inside a user namespace.</summary>
-    public static bool RunsAsOwnUid => IsRoot;
+    public bool RunsAsOwnUid => _ownUid;
 
     /// <summary>A process start for bwrap with nothing of Sourceless's environment: /proc/1/environ
     /// inside the sandbox is bwrap's, and an API key in it would be an API key in the artifact's reach.</summary>

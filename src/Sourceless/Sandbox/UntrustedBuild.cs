@@ -34,7 +34,7 @@ public sealed class UntrustedBuild(Sandbox sandbox, ToolRunner tools)
         CancellationToken ct)
     {
         // The build runs as the sandbox's uid, which must be able to write its outputs here.
-        if (Sandbox.RunsAsOwnUid) File.SetUnixFileMode(workFolder, (UnixFileMode)0b111_111_111);
+        if (sandbox.RunsAsOwnUid) File.SetUnixFileMode(workFolder, (UnixFileMode)0b111_111_111);
         var request = new SandboxRequest(Isa.X86_64, tool, args, readOnly, new Dictionary<string, string>(), BuildLimits(sandbox.Limits))
         {
             WritablePaths = [workFolder],

@@ -22,7 +22,9 @@ public sealed class TrialServices
     public UntrustedBuild Untrusted { get; }
     public int Jobs { get; }
 
-    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null)
+    /// <param name="sandbox">The sandbox to run in; by default one of <paramref name="jobs"/> slots
+    /// with <paramref name="limits"/> (a test may give one that runs as a non-root user).</param>
+    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null, Sandbox.Sandbox? sandbox = null)
     {
         Jobs = jobs;
         Workspace = new Workspace(workFolder);
@@ -30,7 +32,7 @@ public sealed class TrialServices
         Imports = ImportTable.Load();
         LibDep = new LibDep(Workspace, Tools);
         Harness = new HarnessBuilder(Workspace, Tools, LibDep, Imports);
-        Sandbox = new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
+        Sandbox = sandbox ?? new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
         Runner = new ArtifactRunner(Harness, Sandbox);
         Planner = new TestPlanner(Harness, Runner, Tools);
         Untrusted = new UntrustedBuild(Sandbox, Tools);

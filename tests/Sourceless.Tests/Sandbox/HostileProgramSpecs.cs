@@ -16,15 +16,47 @@ namespace Sourceless.Tests.Sandbox;
 /// unharmed, and an honest artifact still passes afterwards. They run under the sandbox's
 /// unprivileged uid (never as root: root ignores RLIMIT_NPROC).
 /// </summary>
-public sealed class HostileProgramSpecs : IDisposable
+public sealed class HostileProgramSpecs() : HostileArtifactSuite(null)
+{
+    protected override IReadOnlyList<int> RunUids => Services.Sandbox.Uids;
+}
+
+/// <summary>
+/// The same hostile artifacts when Sourceless is not root: bwrap makes a user namespace and the
+/// artifact keeps the caller's uid. The caller here is really unprivileged: the sandbox command
+/// is started through setpriv as uid 65534 (nobody), so the kernel applies that user's limits.
+/// </summary>
+public sealed class HostileProgramSpecsWithoutRoot() : HostileArtifactSuite(NobodyLauncher)
+{
+    public const int Nobody = 65534;
+
+    private static readonly string[] NobodyLauncher = ["setpriv", $"--reuid={Nobody}", $"--regid={Nobody}", "--clear-groups", "--"];
+
+    protected override IReadOnlyList<int> RunUids => [Nobody];
+}
+
+public abstract class HostileArtifactSuite : IDisposable
 {
     private readonly TempFolder _tmp = new("sl-hostile");
     private readonly TrialServices _services;
     private static readonly SandboxLimits Tight = new() { CpuSeconds = 2, WallClock = TimeSpan.FromSeconds(4) };
 
-    public HostileProgramSpecs() => _services = new TrialServices(_tmp.Sub("work"), 2, Tight);
+    /// <param name="launcher">Null: the sandbox as Sourceless runs it here (root). Otherwise the
+    /// non-root form, started through this launcher.</param>
+    protected HostileArtifactSuite(IReadOnlyList<string>? launcher) =>
+        _services = new TrialServices(_tmp.Sub("work"), 2, Tight,
+            launcher is null ? null : new Sourceless.Sandbox.Sandbox(Tight, 2, asCaller: true, launcher: launcher));
 
-    public void Dispose() => _tmp.Dispose();
+    protected TrialServices Services => _services;
+
+    /// <summary>The uids artifacts run as.</summary>
+    protected abstract IReadOnlyList<int> RunUids { get; }
+
+    public void Dispose()
+    {
+        _tmp.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<TestPlan> PlanAsync(CancellationToken ct)
     {
@@ -59,7 +91,7 @@ public sealed class HostileProgramSpecs : IDisposable
                 var uidLine = File.ReadLines(Path.Combine(dir, "status")).FirstOrDefault(l => l.StartsWith("Uid:", StringComparison.Ordinal));
                 if (uidLine is null) continue;
                 int uid = int.Parse(uidLine.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture);
-                if (_services.Sandbox.Uids.Contains(uid)) count++;
+                if (RunUids.Contains(uid)) count++;
             }
             catch (IOException) { }
             catch (UnauthorizedAccessException) { }
@@ -179,8 +211,8 @@ public sealed class HostileProgramSpecs : IDisposable
         var ct = TestContext.Current.CancellationToken;
         var run = await RunHostileAsync("return (int)sc(102 /* getuid */, 0, 0, 0);", ct);
         Assert.Equal(OutcomeKind.WrongOutput, run.Outcome.Kind);
-        Assert.Contains(_services.Sandbox.Uids, u => run.Outcome.Detail.Contains($"got {u}", StringComparison.Ordinal));
-        Assert.Contains("--unshare-net", run.Raw.CommandLine);
+        Assert.Contains(RunUids, u => run.Outcome.Detail.Contains($"got {u}", StringComparison.Ordinal));
+        Assert.Matches("--unshare-(net|all) ", run.Raw.CommandLine);
         Assert.Contains("--nproc=", run.Raw.CommandLine);
     }
 
