@@ -32,9 +32,7 @@ public static class RerunCommand
             string folder = RunFolder.ForResume(pr.GetValue(run)!);
             string id = pr.GetValue(fault)!;
             using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName), readOnly: true);
-            var stored = store.Query("""
-                SELECT f.*, a.task, a.target FROM faults f JOIN artifacts a USING (artifact_id) WHERE f.fault_id = $1
-                """, id).FirstOrDefault();
+            var stored = FaultRerun.Stored(store, "f.fault_id = $1", id).FirstOrDefault();
             if (stored is null)
             {
                 var some = store.Query("SELECT fault_id FROM faults ORDER BY fault_id LIMIT 3").Select(r => (string)r["fault_id"]!).ToList();
@@ -52,36 +50,11 @@ public static class RerunCommand
 
     private static async Task<FaultRow> RerunAsync(TrialStore store, Dictionary<string, object?> stored, CancellationToken ct)
     {
-        var facts = TrialFacts.FromStore(store);
-        string artifactId = (string)stored["artifact_id"]!;
-        var suite = TaskSuite.Load(store.GetTrial("suite") ?? SourcelessHome.TasksDir);
-        var task = suite.Select((string)stored["task"]!)[0];
-        var target = Target.Parse((string)stored["target"]!);
-        await Toolchain.CheckAsync([target], Tools.ToolRunner.Shared, ct);
-        var code = store.ArtifactCode(artifactId) ?? throw new UserError($"artifact {artifactId} has no stored code");
+        await Toolchain.CheckAsync([Target.Parse((string)stored["target"]!)], Tools.ToolRunner.Shared, ct);
         string workRoot = Path.Combine("/var/tmp", $"sourceless-rerun-{Environment.ProcessId}");
         try
         {
-            var services = new TrialServices(workRoot, 1);
-            var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, ct);
-            string work = services.Workspace.Dir("faults", "rerun");
-            var lab = new FaultLab(services, plan, artifactId, target, target.Isa, work);
-            int budget = InterpretabilityExperiment.BudgetMs(store, task.Name, target.Isa);
-            var debug = store.ArtifactDebugImage(artifactId);
-            List<FaultRow> rows;
-            if ((string)stored["kind"]! == "flip")
-            {
-                int bit = Convert.ToInt32(stored["position"], CultureInfo.InvariantCulture) * 8 + Convert.ToInt32(stored["bit"], CultureInfo.InvariantCulture);
-                rows = await lab.RunAsync(code, debug, [bit], [], budget, ct);
-            }
-            else
-            {
-                string refText = await File.ReadAllTextAsync(task.V1.ReferencePath, ct);
-                int index = int.Parse(((string)stored["fault_id"]!).Split('|')[^1], CultureInfo.InvariantCulture);
-                var build = await lab.BuildTypoAsync(refText, Typo.Decode((string)stored["edit"]!), index, ct);
-                rows = await lab.RunAsync(code, debug, [], [build], budget, ct);
-            }
-            return rows.Single();
+            return await FaultRerun.RunAsync(store, stored, new TrialServices(workRoot, 1), ct);
         }
         finally
         {
@@ -109,9 +82,7 @@ public static class RerunCommand
         Console.WriteLine(same ? "  same as stored" : "  DIFFERS from stored");
     }
 
-    private static bool Same(Dictionary<string, object?> stored, FaultRow now) =>
-        Text(stored["outcome"]) == now.Outcome && Text(stored["signal"]) == Text(now.Signal)
-        && Text(stored["diagnostic_line"]) == Text(now.DiagnosticLine) && Text(stored["fault_line"]) == Text(now.FaultLine);
+    private static bool Same(Dictionary<string, object?> stored, FaultRow now) => FaultRerun.Same(stored, now);
 
     private static void PrintJson(Dictionary<string, object?> stored, FaultRow now)
     {

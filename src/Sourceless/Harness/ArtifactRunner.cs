@@ -17,15 +17,39 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
     {
         string driver = await harness.BareDriverAsync(plan, isa, ct);
         string image = harness.Workspace.ImagePath(code);
-        var args = new List<string> { "--bare", image };
-        if (timeRepeats > 0) args.AddRange(["--time", timeRepeats.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        if (timeoutMs > 0) args.AddRange(["--timeout-ms", timeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-        return await RunAsync(plan, isa, driver, args, [image], libDepVersion, ct);
+        List<string> Args(int factor)
+        {
+            var args = new List<string> { "--bare", image };
+            if (timeRepeats > 0) args.AddRange(["--time", timeRepeats.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            if (timeoutMs > 0) args.AddRange(["--timeout-ms", (timeoutMs * factor).ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            return args;
+        }
+        return await RunConfirmedAsync(plan, isa, driver, Args, [image], libDepVersion, ct);
     }
 
     public Task<Execution> RunLinkedAsync(TestPlan plan, Isa isa, string linkedDriver, CancellationToken ct,
         string libDepVersion = LibDep.Current) =>
-        RunAsync(plan, isa, linkedDriver, ["--linked"], [], libDepVersion, ct);
+        RunConfirmedAsync(plan, isa, linkedDriver, _ => ["--linked"], [], libDepVersion, ct);
+
+    /// <summary>How much longer a confirmation run may take than the first (its wall clock, and
+    /// the child's CPU budget when there is one).</summary>
+    public const int ConfirmFactor = 4;
+
+    /// <summary>
+    /// A run that ran out of time is confirmed before it is called timed out: it runs again with
+    /// <see cref="ConfirmFactor"/> times the wall clock (and CPU budget), and that run decides. A
+    /// busy machine can stretch an honest run past the wall clock; a run that really hangs stays
+    /// hung. Runs killed by the CPU rlimit need no second look: CPU time is the program's own, and
+    /// the limit is some 10^5 times what any task's tests take.
+    /// </summary>
+    private async Task<Execution> RunConfirmedAsync(TestPlan plan, Isa isa, string driver, Func<int, IReadOnlyList<string>> args,
+        IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
+    {
+        var first = await RunAsync(plan, isa, driver, args(1), extraPaths, libDepVersion, ct);
+        if (first.Outcome.Kind != OutcomeKind.TimedOut) return first;
+        var limits = sandbox.Limits with { WallClock = sandbox.Limits.WallClock * ConfirmFactor };
+        return await RunAsync(plan, isa, driver, args(ConfirmFactor), extraPaths, libDepVersion, ct, limits);
+    }
 
     /// <summary>The sandbox request that runs a driver of this plan on an ISA. The sandbox sees the
     /// driver file and libdep's build, never the plan's folder (its expected outputs, reference
@@ -42,11 +66,11 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
     public HarnessBuilder Harness => harness;
 
     private async Task<Execution> RunAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
-        IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
+        IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct, SandboxLimits? limits = null)
     {
         string token = DriverReport.NewToken();
         var request = await RequestAsync(plan, isa, driver, [.. args, "--token"], extraPaths, libDepVersion, ct);
-        var raw = await sandbox.RunAsync(request with { StandardInput = $"T {token}\n" }, ct);
+        var raw = await sandbox.RunAsync(request with { StandardInput = $"T {token}\n", Limits = limits }, ct);
         // From here on only the driver's own lines exist: parsers and stored rows never see what
         // the artifact printed, nor the token.
         raw = raw with { StandardOutput = DriverReport.Authentic(raw.StandardOutput, token) };

@@ -7,11 +7,12 @@ using Sourceless.Tools;
 namespace Sourceless.Sandbox;
 
 /// <summary>
-/// Runs untrusted code: bwrap (every namespace unshared: no network, new pid namespace; read-only
-/// root; a size-capped private tmpfs as scratch; cleared environment), prlimit (CPU seconds,
-/// address space, file size, open files, processes, no core files), a wall-clock timeout and an
-/// output cap enforced here, all under an unprivileged uid. The uid matters: root ignores
-/// RLIMIT_NPROC, so a fork bomb run as root could take the machine down.
+/// Runs untrusted code: bwrap (no network, new pid, IPC and UTS namespaces; an allow-list of the
+/// host's files, <see cref="SandboxFileSystem"/>; a size-capped private tmpfs as scratch; an empty
+/// environment), prlimit (CPU seconds, address space, file size, open files, processes, no core
+/// files), a wall-clock timeout and an output cap enforced here, all under an unprivileged uid.
+/// The uid matters: root ignores RLIMIT_NPROC, so a fork bomb run as root could take the machine
+/// down. The invariants are in docs/architecture.md; the attacks it stops in README, "Security".
 /// </summary>
 public sealed class Sandbox
 {
@@ -142,6 +143,20 @@ public sealed class Sandbox
             _uids.Enqueue(uid);
             _slots.Release();
         }
+    }
+
+    /// <summary>
+    /// A run whose wall clock ran out is confirmed before it counts as timed out: it runs again
+    /// with <paramref name="factor"/> times the wall clock and CPU limit, and that run decides. A
+    /// busy machine can stretch a run that would finish; one that hangs hangs again. Used for the
+    /// timed runs whose outcome is stored (gdb sessions, audit tools, builds of model text).
+    /// </summary>
+    public async Task<SandboxResult> RunConfirmedAsync(SandboxRequest request, CancellationToken ct, int factor = 4)
+    {
+        var first = await RunAsync(request, ct);
+        if (!first.TimedOut) return first;
+        var l = request.Limits ?? Limits;
+        return await RunAsync(request with { Limits = l with { WallClock = l.WallClock * factor, CpuSeconds = l.CpuSeconds * factor } }, ct);
     }
 
     private async Task<SandboxResult> RunAsUidAsync(SandboxRequest request, int uid, CancellationToken ct)

@@ -40,7 +40,7 @@ public sealed class UntrustedBuild(Sandbox sandbox, ToolRunner tools)
             WritablePaths = [workFolder],
             WorkingDirectory = workFolder,
         };
-        var run = await sandbox.RunAsync(request, ct);
+        var run = await sandbox.RunConfirmedAsync(request, ct);
         // The tool's own command line is what a reader needs; the sandbox around it is the same
         // for every build and would only bury it.
         string commandLine = "[sandboxed] " + CommandLine.Format(tool, args);

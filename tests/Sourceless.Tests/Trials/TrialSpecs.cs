@@ -3,7 +3,8 @@ using Sourceless.Tests.Support;
 
 namespace Sourceless.Tests.Trials;
 
-/// <summary>Runs one small trial twice with the same seed (real compilers, qemu, sandbox, DuckDB).</summary>
+/// <summary>Runs one small trial twice with the same seed (real compilers, qemu, sandbox, DuckDB):
+/// the first on a quiet machine, the second with every core kept busy by spinning processes.</summary>
 public sealed class TwoSmallTrials : IAsyncLifetime
 {
     public static readonly string[] Args =
@@ -17,10 +18,13 @@ public sealed class TwoSmallTrials : IAsyncLifetime
     public string RunB => _tmp.Sub("b");
     public Support.Cli.Result A { get; private set; } = null!;
     public Support.Cli.Result B { get; private set; } = null!;
+    public int SpinnersDuringB { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
         A = await Support.Cli.RunAsync([.. Args, "--out", RunA], CancellationToken.None);
+        using var load = new CpuLoad();
+        SpinnersDuringB = load.Count;
         B = await Support.Cli.RunAsync([.. Args, "--out", RunB], CancellationToken.None);
     }
 
@@ -84,7 +88,7 @@ public sealed class TrialSpecs(TwoSmallTrials trials) : IClassFixture<TwoSmallTr
         Assert.Equal(16, StoreReader.Count(run, "SELECT count(*) FROM executions WHERE experiment = 'portability'"));
         Assert.Equal(0, StoreReader.Count(run, "SELECT count(*) FROM invocations WHERE command_line NOT LIKE '%-O2%' AND tool LIKE '%gcc'"));
         Assert.Equal(0, StoreReader.Count(run, "SELECT count(*) FROM invocations WHERE version IS NULL OR version = '' OR duration_ms <= 0"));
-        Assert.Equal(0, StoreReader.Count(run, "SELECT count(*) FROM executions WHERE command_line NOT LIKE '%bwrap --unshare-all%'"));
+        Assert.Equal(0, StoreReader.Count(run, "SELECT count(*) FROM executions WHERE command_line NOT LIKE '%bwrap --unshare-%'"));
         Assert.True(StoreReader.Count(run, "SELECT count(*) FROM test_cases WHERE kind = 'random'") >= 4 * 20);
         var tools = StoreReader.Lines(run, "SELECT tool FROM tools");
         Assert.Contains("qemu-aarch64", tools);
@@ -176,9 +180,10 @@ public sealed class TrialSpecs(TwoSmallTrials trials) : IClassFixture<TwoSmallTr
 
     // No timeout here: the fixture does the long work (the CLI bounds every tool and sandbox run).
     [Fact]
-    public void The_same_seed_gives_the_same_artifacts_outcomes_and_scores()
+    public void The_same_seed_gives_the_same_artifacts_outcomes_and_scores_on_a_busy_machine()
     {
         Assert.True(trials.B.ExitCode == 0, trials.B.Stderr);
+        Assert.Equal(Environment.ProcessorCount, trials.SpinnersDuringB); // B ran with every core busy
         Assert.Equal(StoreReader.Lines(trials.RunA, "SELECT artifact_id, code_sha256 FROM artifacts"),
                      StoreReader.Lines(trials.RunB, "SELECT artifact_id, code_sha256 FROM artifacts"));
         Assert.Equal(StoreReader.Lines(trials.RunA, "SELECT execution_id, outcome, signal, cases_passed FROM executions"),
@@ -192,5 +197,27 @@ public sealed class TrialSpecs(TwoSmallTrials trials) : IClassFixture<TwoSmallTr
         using var a = JsonDocument.Parse(trials.A.Stdout);
         using var b = JsonDocument.Parse(trials.B.Stdout);
         Assert.Equal(a.RootElement.GetProperty("scores").GetRawText(), b.RootElement.GetProperty("scores").GetRawText());
+    }
+
+    // No timeout here: the fixture does the long work (the CLI bounds every tool and sandbox run).
+    [Fact]
+    public async Task Every_stored_timed_out_and_crashed_fault_re_runs_to_the_same_row()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var tmp = new TempFolder("sl-rerun-all");
+        var services = new Sourceless.Trials.TrialServices(tmp.Sub("work"), 2);
+        foreach (var run in new[] { trials.RunA, trials.RunB })
+        {
+            using var store = Sourceless.Store.TrialStore.Open(Path.Combine(run, "results.duckdb"), readOnly: true);
+            var faults = Sourceless.Experiments.Interpretability.FaultRerun.Stored(store, "f.outcome IN ('timed_out', 'crashed')");
+            Assert.True(faults.Count >= 10, $"{faults.Count} timed-out or crashed faults in {run}");
+            var differ = new List<string>();
+            foreach (var f in faults)
+            {
+                var now = await Sourceless.Experiments.Interpretability.FaultRerun.RunAsync(store, f, services, ct);
+                if (!Sourceless.Experiments.Interpretability.FaultRerun.Same(f, now)) differ.Add($"{now.FaultId}: stored {f["outcome"]} {f["signal"]}, now {now.Outcome} {now.Signal}");
+            }
+            Assert.True(differ.Count == 0, $"{differ.Count} of {faults.Count} differ: {string.Join("; ", differ.Take(5))}");
+        }
     }
 }

@@ -83,7 +83,7 @@ public static class GdbChecklist
             string script = $"{qemu} >/dev/null 2>&1 & {wait}; exec {CommandLine.Format(debugger ?? "gdb-multiarch", gdbArgs)} 2>&1";
             session = request with { Isa = Isa.X86_64, Program = "/bin/sh", Arguments = ["-c", script], Environment = new Dictionary<string, string>() };
         }
-        var result = await runner.Sandbox.RunAsync(session, ct);
+        var result = await runner.Sandbox.RunConfirmedAsync(session, ct);
         return (Judge(result.StandardOutput + "\n" + result.StandardError, fn.Name, result), result.CommandLine);
     }
 

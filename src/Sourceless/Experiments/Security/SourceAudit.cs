@@ -82,7 +82,7 @@ public sealed class SourceAudit(TrialServices services)
         string driver = await services.Harness.LinkedDriverAsync(plan, Isa.X86_64, obj, "asan-" + Path.GetFileName(dir), ct, ["-fsanitize=address,undefined"]);
         var request = await services.Runner.RequestAsync(plan, Isa.X86_64, driver, ["--linked"], [], LibDep.Current, ct);
         var env = new Dictionary<string, string>(request.Environment) { ["ASAN_OPTIONS"] = "detect_leaks=0:abort_on_error=0", ["UBSAN_OPTIONS"] = "print_stacktrace=0" };
-        var run = await services.Sandbox.RunAsync(request with
+        var run = await services.Sandbox.RunConfirmedAsync(request with
         {
             Environment = env,
             Limits = services.Sandbox.Limits with { AddressSpaceBytes = -1, CpuSeconds = 20, WallClock = TimeSpan.FromSeconds(60) },
