@@ -86,9 +86,7 @@ public sealed class CorpusCompiler(string cacheDir, string workDir, ToolRunner t
                 }
                 // A cache entry appears whole or not at all (a killed run leaves no torn entry).
                 Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
-                string tmp = entry + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-                await File.WriteAllBytesAsync(tmp, JsonSerializer.SerializeToUtf8Bytes(made), ct);
-                File.Move(tmp, entry, overwrite: true);
+                AtomicFile.WriteBytes(entry, JsonSerializer.SerializeToUtf8Bytes(made));
                 results[i] = ToResult(made, false);
             }
         }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Parquet.Serialization;
+using Sourceless.Harness;
 
 namespace Sourceless.Corpus;
 
@@ -15,18 +16,16 @@ public static class ShardFiles
 
     public static async Task WriteAsync(string path, IReadOnlyList<CorpusRecord> records, CancellationToken ct)
     {
-        string tmp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp");
-        await using (var stream = File.Create(tmp))
+        await AtomicFile.WriteAsync(path, async stream =>
         {
             if (path.EndsWith(".parquet", StringComparison.Ordinal))
                 await ParquetSerializer.SerializeAsync(records, stream, cancellationToken: ct);
             else
             {
-                await using var w = new StreamWriter(stream, new UTF8Encoding(false));
+                await using var w = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
                 foreach (var r in records) await w.WriteLineAsync(ToJsonl(r));
             }
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     public static async Task<IReadOnlyList<CorpusRecord>> ReadAsync(string path, CancellationToken ct)
