@@ -18,7 +18,7 @@ public static class HtmlReport
         sb.Append("code,pre{background:#f6f6f6;font-size:12px}pre{padding:.6em;overflow-x:auto}.formula{background:#eef5ff;padding:.4em .7em;border-left:3px solid #1f77b4}");
         sb.Append("details{margin:.4em 0}.muted{color:#777}</style></head><body>\n");
         sb.Append("<h1>Sourceless trial report</h1>\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run folder <code>{HtmlEncode(model.Folder)}</code>; raw rows in <code>results.duckdb</code> and <code>results.json</code>. ");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run folder <code>{HtmlEncode(model.Folder)}</code>; raw rows in <code>results.duckdb</code>; scores, formulas, times and counts for scripts in <code>results.json</code>. ");
         sb.Append(CultureInfo.InvariantCulture, $"Tasks: {model.Settings.GetValueOrDefault("tasks", "").Split(',').Length}; contenders: {HtmlEncode(string.Join(", ", model.Contenders))}; targets: {HtmlEncode(model.Settings.GetValueOrDefault("targets", "").Replace(",", ", "))}; seed {HtmlEncode(model.Settings.GetValueOrDefault("seed", ""))}; generations per input: {HtmlEncode(model.Settings.GetValueOrDefault("generations", ""))}.</p>\n");
 
         sb.Append("<h2 id=\"chart\">The essay's chart, measured</h2>\n");
