@@ -22,7 +22,7 @@ public static class HtmlReport
         sb.Append(CultureInfo.InvariantCulture, $"Tasks: {model.Settings.GetValueOrDefault("tasks", "").Split(',').Length}; contenders: {HtmlEncode(string.Join(", ", model.Contenders))}; targets: {HtmlEncode(model.Settings.GetValueOrDefault("targets", "").Replace(",", ", "))}; seed {HtmlEncode(model.Settings.GetValueOrDefault("seed", ""))}; generations per input: {HtmlEncode(model.Settings.GetValueOrDefault("generations", ""))}.</p>\n");
 
         sb.Append("<h2 id=\"chart\">The essay's chart, measured</h2>\n");
-        sb.Append("<p>The essay draws an \"approximate\" 0-100 comparison of compiler output and AI binary generation across nine concerns. Here each bar is a measured score; each score's formula is printed in its section below. Hatched concerns have no experiment yet and are not scored.</p>\n");
+        sb.Append("<p>The essay draws an \"approximate\" 0-100 comparison of compiler output and AI binary generation across nine concerns. Here each bar is a measured score; each score's formula is printed in its section below. Every concern has an experiment; a hatched band or bar was not measured in this run: the run's tasks and contenders gave it nothing to measure (for example no task with a planted vulnerability in the task sample, or no row for that contender), so it has no score and is not drawn as zero.</p>\n");
         sb.Append(ChartSvg.ConcernChart(model)).Append('\n');
         sb.Append("<table id=\"score-table\"><tr><th>concern</th>");
         foreach (var c in model.Contenders) sb.Append(CultureInfo.InvariantCulture, $"<th>{HtmlEncode(c)}</th>");
