@@ -42,10 +42,12 @@ public static class ShardFiles
         return result;
     }
 
-    /// <summary>The corpus files in a folder, in name order (which is shard, then chunk order).</summary>
+    /// <summary>The corpus files in a folder, in name order (which is shard, then chunk order):
+    /// not temporary files, and not failures.jsonl, which is a list of failures, not records.</summary>
     public static IReadOnlyList<string> List(string dir) =>
         Directory.Exists(dir)
-            ? Directory.EnumerateFiles(dir).Where(f => Formats.Any(x => f.EndsWith("." + x, StringComparison.Ordinal)) && !Path.GetFileName(f).StartsWith('.'))
+            ? Directory.EnumerateFiles(dir).Where(f => Formats.Any(x => f.EndsWith("." + x, StringComparison.Ordinal))
+                    && !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != CorpusFailures.FileName)
                 .Order(StringComparer.Ordinal).ToList()
             : [];
 
