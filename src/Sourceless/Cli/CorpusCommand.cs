@@ -41,6 +41,13 @@ public static class CorpusCommand
                 Math.Clamp(pr.GetValue(jobs), 1, 64), pr.GetValue(chunk), Path.GetFullPath(pr.GetValue(cache) ?? CorpusOptions.DefaultCache));
             var summary = await new CorpusRunner(options, ToolRunner.Shared).RunAsync(ct);
             Console.Error.WriteLine("corpus: " + CorpusRunner.Describe(summary));
+            if (summary.CompileFailures > 0)
+            {
+                // Counted is not enough: name the first ones and where the rest are.
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"corpus: {summary.CompileFailures} compile{(summary.CompileFailures == 1 ? "" : "s")} failed, the first {summary.FirstFailures.Count} (all in {summary.FailuresFile}):"));
+                foreach (var f in summary.FirstFailures) Console.Error.WriteLine($"  {f.File} for {f.Target}: {f.Error}");
+            }
             if (pr.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new
             {
                 command = "corpus",
@@ -50,6 +57,7 @@ public static class CorpusCommand
                 compiles = summary.Compiles,
                 compiles_cached = summary.CompilesCached,
                 compile_failures = summary.CompileFailures,
+                failures_file = summary.FailuresFile,
                 records = summary.Records,
                 duplicates = summary.Duplicates,
                 files_written = summary.FilesWritten,

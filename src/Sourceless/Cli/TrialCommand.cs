@@ -1,7 +1,5 @@
 using Sourceless.Contenders.Llm;
 using System.CommandLine;
-using System.Globalization;
-using System.Text.Json;
 using Sourceless.Report;
 using Sourceless.Store;
 using Sourceless.Trials;
@@ -32,11 +30,11 @@ public static class TrialCommand
         var jobs = new Option<int>("--jobs", "-j") { Description = "Work items in parallel (default: number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
-        var json = new Option<bool>("--json") { Description = "Print the scores and per-stage times as one JSON object on stdout (progress stays on stderr)." };
+        var json = new Option<bool>("--json") { Description = "Print RUN/results.json on stdout: settings, scores with their formulas and SQL, per-stage times and row counts, as one JSON object (progress stays on stderr; raw rows stay in results.duckdb)." };
         var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/)." };
 
         var cmd = new Command("trial",
-            "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json.\n" +
+            "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +
             "With no options: all built-in tasks, contenders gcc, clang and noisy:0.001, targets x86_64, aarch64 and riscv64 at -O2.");
         foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, llmModel, llmKeyEnv, llmTemperature, llmMaxTokens, llmConcurrency, llmTimeout, llmRetries, jobs, outDir, resume, json, suite }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
@@ -90,26 +88,11 @@ public static class TrialCommand
         return cmd;
     }
 
+    /// <summary>--json is results.json itself, so a script reads the same figures from either.</summary>
     private static void PrintJson(TrialResult result)
     {
         using var stdout = Console.OpenStandardOutput();
-        using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
-        w.WriteStartObject();
-        w.WriteString("folder", result.Folder);
-        w.WriteNumber("elapsed_s", Math.Round(result.ElapsedSeconds, 3));
-        w.WriteStartArray("stages");
-        foreach (var (stage, seconds, items) in result.Stages)
-        {
-            w.WriteStartObject();
-            w.WriteString("stage", stage);
-            w.WriteNumber("seconds", Math.Round(seconds, 3));
-            w.WriteNumber("items", items);
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
-        JsonExport.WriteScores(w, result.Report);
-        w.WriteEndObject();
-        w.Flush();
+        using (var file = File.OpenRead(Path.Combine(result.Folder, ReportWriter.ResultsJson))) file.CopyTo(stdout);
         stdout.WriteByte((byte)'\n');
     }
 }

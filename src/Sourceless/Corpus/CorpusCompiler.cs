@@ -55,7 +55,7 @@ public sealed class CorpusCompiler(string cacheDir, string workDir, ToolRunner t
             if (File.Exists(entry))
             {
                 var cached = JsonSerializer.Deserialize<CacheEntry>(await File.ReadAllBytesAsync(entry, ct))!;
-                results[i] = ToResult(cached, true);
+                results[i] = ToResult(cached, true, key, program);
             }
             else todo.Add((i, key, entry));
         }
@@ -86,10 +86,8 @@ public sealed class CorpusCompiler(string cacheDir, string workDir, ToolRunner t
                 }
                 // A cache entry appears whole or not at all (a killed run leaves no torn entry).
                 Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
-                string tmp = entry + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-                await File.WriteAllBytesAsync(tmp, JsonSerializer.SerializeToUtf8Bytes(made), ct);
-                File.Move(tmp, entry, overwrite: true);
-                results[i] = ToResult(made, false);
+                AtomicFile.WriteBytes(entry, JsonSerializer.SerializeToUtf8Bytes(made));
+                results[i] = ToResult(made, false, key, programs[i]);
             }
         }
         finally
@@ -105,6 +103,9 @@ public sealed class CorpusCompiler(string cacheDir, string workDir, ToolRunner t
         return new CacheEntry(version, flags, null, functions.Select(f => new CachedFunction(f.Name, f.Bytes, f.Relocations, f.Disassembly)).ToList());
     }
 
-    private static Result ToResult(CacheEntry e, bool cached) =>
-        new(e.Functions.Select(f => new ExtractedFunction(f.Name, f.Bytes, f.Relocations, f.Disassembly)).ToList(), e.CompilerVersion, e.Flags, cached, e.Failure);
+    /// <summary>The cached entry as a result; a failure's compiler output names the program (its
+    /// file, or its id) where the compiler saw the scratch file KEY.c.</summary>
+    private static Result ToResult(CacheEntry e, bool cached, string key, CorpusProgram program) =>
+        new(e.Functions.Select(f => new ExtractedFunction(f.Name, f.Bytes, f.Relocations, f.Disassembly)).ToList(), e.CompilerVersion, e.Flags, cached,
+            e.Failure?.Replace(key + ".c", program.File is null ? program.Id : Path.GetFileName(program.File), StringComparison.Ordinal));
 }

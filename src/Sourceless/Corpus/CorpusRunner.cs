@@ -7,10 +7,14 @@ using Sourceless.Trials;
 
 namespace Sourceless.Corpus;
 
-/// <summary>What a corpus run did, for the summary line, --json and the benchmark.</summary>
+/// <summary>What a corpus run did, for the summary line, --json and the benchmark. FirstFailures
+/// are this run's first compile failures in program order (at most <see cref="FailuresShown"/>);
+/// FailuresFile lists all of them, and those of earlier runs into the folder.</summary>
 public sealed record CorpusSummary(int Programs, int Compiles, int CompilesCached, int CompileFailures, int Records, int Duplicates,
-    int FilesWritten, int FilesSkipped, double Seconds)
+    int FilesWritten, int FilesSkipped, double Seconds, IReadOnlyList<CorpusFailure> FirstFailures, string FailuresFile)
 {
+    public const int FailuresShown = 5;
+
     public double PairsPerSecond => Seconds > 0 ? Records / Seconds : 0;
 }
 
@@ -35,9 +39,11 @@ public sealed class CorpusRunner(CorpusOptions options, ToolRunner tools)
         var missing = options.Targets.SelectMany(t => new[] { Toolchain.Compiler(t.Compiler, t.Isa).Tool, t.Isa.Objdump }).Distinct().Where(x => !Toolchain.OnPath(x)).ToList();
         if (missing.Count > 0) throw new UserError($"missing toolchain: {string.Join(", ", missing)} not found on PATH (./sourceless installs them with apt-get)");
         var csmith = new CsmithOracle(Path.Combine(options.Cache, ".csmith"), options.Jobs, tools);
+        var failureLog = new CorpusFailures(options.Out);
+        var firstFailures = new List<CorpusFailure>();
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
-        int programs = 0, compiles = 0, cached = 0, failures = 0, records = 0, duplicates = 0, written = 0, skipped = 0;
+        int programs = 0, compiles = 0, cached = 0, failed = 0, records = 0, duplicates = 0, written = 0, skipped = 0;
         var chunks = ProgramSources.Enumerate(options.Sources, options.Tiers, options.Count, options.Seed, options.Shard, options.Shards)
             .Chunk(options.ChunkPrograms).Select((c, i) => (Programs: c, Index: i));
         foreach (var (chunk, index) in chunks)
@@ -53,6 +59,7 @@ public sealed class CorpusRunner(CorpusOptions options, ToolRunner tools)
             var pairs = (from p in chunk from t in options.Targets select (Program: p, Target: t)).ToList();
             var progress = new ProgressReporter($"corpus {Path.GetFileName(file)}", pairs.Count);
             var made = new List<CorpusRecord>[pairs.Count];
+            var failures = new CorpusFailure?[pairs.Count];
             var oracles = new Dictionary<long, string?>();
             foreach (var p in chunk.Where(p => p.Origin == "csmith")) oracles[p.Index] = await csmith.ChecksumAsync(p, ct);
             // Batches of programs that share a target and include folders: one compiler run each.
@@ -68,12 +75,18 @@ public sealed class CorpusRunner(CorpusOptions options, ToolRunner tools)
                     var (program, _) = pairs[batch[b]];
                     var result = results[b];
                     if (result.Cached) Interlocked.Increment(ref cached);
-                    if (result.Failure is not null) Interlocked.Increment(ref failures);
+                    if (result.Failure is not null) failures[batch[b]] = CorpusFailures.Of(program, target, result.Failure);
                     made[batch[b]] = result.Functions.Select(f => Record(program, target, result, f, oracles.GetValueOrDefault(program.Index))).ToList();
                     progress.Tick(result.Failure is null);
                 }
             });
             compiles += pairs.Count;
+            // Listed before the chunk's file is written: a run killed in between lists them again
+            // on the re-run, which the log ignores, rather than never.
+            var chunkFailures = failures.OfType<CorpusFailure>().ToList();
+            failed += chunkFailures.Count;
+            firstFailures.AddRange(chunkFailures.Take(CorpusSummary.FailuresShown - firstFailures.Count));
+            await failureLog.AppendAsync(chunkFailures, ct);
             var keep = new List<CorpusRecord>();
             foreach (var r in made.SelectMany(m => m))
             {
@@ -84,7 +97,7 @@ public sealed class CorpusRunner(CorpusOptions options, ToolRunner tools)
             records += keep.Count;
             written++;
         }
-        return new CorpusSummary(programs, compiles, cached, failures, records, duplicates, written, skipped, sw.Elapsed.TotalSeconds);
+        return new CorpusSummary(programs, compiles, cached, failed, records, duplicates, written, skipped, sw.Elapsed.TotalSeconds, firstFailures, failureLog.Path);
     }
 
     private void CheckManifest()

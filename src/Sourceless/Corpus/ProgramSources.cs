@@ -69,7 +69,8 @@ public static class ProgramSources
     private static IEnumerable<CorpusProgram> Folder(string dir)
     {
         foreach (var file in Directory.EnumerateFiles(dir, "*.c", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-            yield return new CorpusProgram(0, "dir", "dir/" + Path.GetRelativePath(dir, file), 0, File.ReadAllText(file), null, [Path.GetDirectoryName(Path.GetFullPath(file))!]);
+            yield return new CorpusProgram(0, "dir", "dir/" + Path.GetRelativePath(dir, file), 0, File.ReadAllText(file), null, [Path.GetDirectoryName(Path.GetFullPath(file))!],
+                Path.GetFullPath(file));
     }
 
     /// <summary>Csmith's flags: small programs (few functions, no bitfields, no volatiles), so a
@@ -79,7 +80,15 @@ public static class ProgramSources
     private static CorpusProgram Csmith(ulong seed, int i)
     {
         ulong s = SplitMix64.SeedFrom(seed, "csmith", i) & 0x7fffffff;
-        var r = ToolRunner.Shared.RunAsync("csmith", [.. CsmithFlags, "--seed", s.ToString(CultureInfo.InvariantCulture)], CancellationToken.None).GetAwaiter().GetResult();
+        // Csmith writes platform.info into its working folder: give it a scratch one, never the user's.
+        var scratch = Directory.CreateTempSubdirectory("sourceless-csmith-");
+        ToolResult r;
+        try
+        {
+            r = ToolRunner.Shared.RunAsync("csmith", [.. CsmithFlags, "--seed", s.ToString(CultureInfo.InvariantCulture)], CancellationToken.None,
+                workingDirectory: scratch.FullName).GetAwaiter().GetResult();
+        }
+        finally { scratch.Delete(recursive: true); }
         if (!r.Succeeded) throw new InvalidOperationException($"csmith --seed {s} failed: {r.ErrorSummary()}");
         return new CorpusProgram(0, "csmith", $"csmith/{s}", 0, r.StandardOutput, null, [CsmithInclude]);
     }

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Parquet.Serialization;
+using Sourceless.Harness;
 
 namespace Sourceless.Corpus;
 
@@ -15,18 +16,16 @@ public static class ShardFiles
 
     public static async Task WriteAsync(string path, IReadOnlyList<CorpusRecord> records, CancellationToken ct)
     {
-        string tmp = Path.Combine(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + ".tmp");
-        await using (var stream = File.Create(tmp))
+        await AtomicFile.WriteAsync(path, async stream =>
         {
             if (path.EndsWith(".parquet", StringComparison.Ordinal))
                 await ParquetSerializer.SerializeAsync(records, stream, cancellationToken: ct);
             else
             {
-                await using var w = new StreamWriter(stream, new UTF8Encoding(false));
+                await using var w = new StreamWriter(stream, new UTF8Encoding(false), leaveOpen: true);
                 foreach (var r in records) await w.WriteLineAsync(ToJsonl(r));
             }
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     /// <summary>A corpus file's records. A corrupt or torn file (truncated Parquet, a JSONL line
@@ -58,10 +57,12 @@ public static class ShardFiles
         return result;
     }
 
-    /// <summary>The corpus files in a folder, in name order (which is shard, then chunk order).</summary>
+    /// <summary>The corpus files in a folder, in name order (which is shard, then chunk order):
+    /// not temporary files, and not failures.jsonl, which is a list of failures, not records.</summary>
     public static IReadOnlyList<string> List(string dir) =>
         Directory.Exists(dir)
-            ? Directory.EnumerateFiles(dir).Where(f => Formats.Any(x => f.EndsWith("." + x, StringComparison.Ordinal)) && !Path.GetFileName(f).StartsWith('.'))
+            ? Directory.EnumerateFiles(dir).Where(f => Formats.Any(x => f.EndsWith("." + x, StringComparison.Ordinal))
+                    && !Path.GetFileName(f).StartsWith('.') && Path.GetFileName(f) != CorpusFailures.FileName)
                 .Order(StringComparer.Ordinal).ToList()
             : [];
 

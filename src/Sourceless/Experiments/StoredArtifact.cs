@@ -31,12 +31,6 @@ public sealed record StoredArtifact(string Id, string Task, string Version, stri
     public string? DebugImagePath(Harness.Workspace workspace)
     {
         if (DebugImage is null) return null;
-        string path = Path.Combine(workspace.Dir("elf"), Harness.Workspace.Hash(DebugImage) + ".elf");
-        if (!File.Exists(path))
-        {
-            File.WriteAllBytes(path + ".tmp", DebugImage);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
-        return path;
+        return Harness.AtomicFile.WriteOnce(Path.Combine(workspace.Dir("elf"), Harness.Workspace.Hash(DebugImage) + ".elf"), DebugImage);
     }
 }

@@ -57,7 +57,8 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
         var args = new List<string>(RuntimeFlags(folder));
         if (linkedObject is not null) args.Add("-DSL_LINKED");
-        args.AddRange([source, "-o", output + ".tmp"]);
+        string temp = AtomicFile.TempPath(output);
+        args.AddRange([source, "-o", temp]);
         if (linkedObject is not null) args.Add(linkedObject);
         // Bind every symbol at start-up: the persistent runner's children then inherit resolved
         // PLT slots instead of each paying the lazy resolver (and, under qemu, its translation).
@@ -65,7 +66,7 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         if (linkFlags is not null) args.AddRange(linkFlags);
         var r = await tools.RunAsync(isa.Gcc, args, ct);
         if (!r.Succeeded) throw new InvalidOperationException($"driver build failed for {folder} on {isa}: {r.ErrorSummary()}");
-        File.Move(output + ".tmp", output, overwrite: true);
+        AtomicFile.Publish(temp, output);
         return output;
     }
 }

@@ -25,9 +25,10 @@ public sealed class LibDep(Workspace workspace, ToolRunner tools)
         string source = Path.Combine(SourcelessHome.LibDepDir, "v" + version, "dep.c");
         if (!File.Exists(so) || File.GetLastWriteTimeUtc(so) < File.GetLastWriteTimeUtc(source))
         {
-            var r = await tools.RunAsync(isa.Gcc, ["-O2", "-fPIC", "-shared", "-Wl,-soname,libdep.so.1", "-o", so + ".tmp", source], ct);
+            string temp = AtomicFile.TempPath(so);
+            var r = await tools.RunAsync(isa.Gcc, ["-O2", "-fPIC", "-shared", "-Wl,-soname,libdep.so.1", "-o", temp, source], ct);
             if (!r.Succeeded) throw new InvalidOperationException($"building libdep {version} for {isa}: {r.ErrorSummary()}");
-            File.Move(so + ".tmp", so, overwrite: true);
+            AtomicFile.Publish(temp, so);
         }
         string link = Path.Combine(dir, "libdep.so");
         if (!File.Exists(link)) File.CreateSymbolicLink(link, "libdep.so.1");

@@ -87,9 +87,10 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
         string output = Path.Combine(plan.Folder, $"{label}-{target.Isa.Name}-{target.Compiler}{target.OptLevel}.o");
         if (File.Exists(output) && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(source)) return output;
         var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
-        var r = await tools.RunAsync(tool, Toolchain.CompileArgs(target, source, output + ".tmp", harness.IncludeDirs(plan.Folder)), ct);
+        string temp = AtomicFile.TempPath(output);
+        var r = await tools.RunAsync(tool, Toolchain.CompileArgs(target, source, temp, harness.IncludeDirs(plan.Folder)), ct);
         if (!r.Succeeded) throw new TaskBrokenException(plan.Task.Name, $"{Path.GetFileName(source)} does not compile for {target}: {r.ErrorSummary()}");
-        File.Move(output + ".tmp", output, overwrite: true);
+        AtomicFile.Publish(temp, output);
         return output;
     }
 }

@@ -25,24 +25,12 @@ public sealed class Workspace
     public static bool WriteIfChanged(string path, string content)
     {
         if (File.Exists(path) && File.ReadAllText(path) == content) return false;
-        var tmp = path + ".tmp" + Environment.CurrentManagedThreadId;
-        File.WriteAllText(tmp, content);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteText(path, content);
         return true;
     }
 
     /// <summary>Stores image bytes under their content hash (world-readable: the sandbox uid reads them).</summary>
-    public string ImagePath(byte[] code)
-    {
-        string path = Path.Combine(Dir("images"), Hash(code) + ".bin");
-        if (!File.Exists(path))
-        {
-            var tmp = path + ".tmp" + Environment.CurrentManagedThreadId;
-            File.WriteAllBytes(tmp, code);
-            File.Move(tmp, path, overwrite: true);
-        }
-        return path;
-    }
+    public string ImagePath(byte[] code) => AtomicFile.WriteOnce(Path.Combine(Dir("images"), Hash(code) + ".bin"), code);
 
     public static string Hash(byte[] data) => Convert.ToHexStringLower(SHA256.HashData(data));
 

@@ -32,9 +32,10 @@ public sealed class MakeRun(MakeOptions options)
         if (!options.Contender.StartsWith("llm:", StringComparison.Ordinal))
             throw new UserError($"--contender: make needs a model that reads a spec: llm:URL#hex, llm:URL#asm or llm:URL#c (got '{options.Contender}')");
         string outDir = Path.GetFullPath(options.Out);
+        bool fresh = !Directory.Exists(outDir);
         Directory.CreateDirectory(outDir);
         var services = new TrialServices(Path.Combine(outDir, ".work"), Environment.ProcessorCount);
-        var contender = new LlmContender(options.Contender, options.Llm, services.Contenders, services.Workspace.Dir("fewshot-cache"));
+        var contender = new LlmContender(options.Contender, options.Llm, services.Contenders, services.Workspace.Dir("fewshot-cache")) { StopWhenNoServer = true };
         var signature = Signature.Parse($"int {options.Name}(void)", new Dictionary<string, StructType>());
         var version = new TaskVersion("v1", options.Spec + $"\nWrite it as `int {options.Name}(void)`: print the result to standard output (printf, puts), return 0 on success.", "", [], RandomSpec.None);
         var task = new TaskDefinition("made", outDir, "made", Summary(options.Spec), signature, "", false, 0, version, version, null, null, []);
@@ -49,7 +50,19 @@ public sealed class MakeRun(MakeOptions options)
         {
             log.WriteLine($"make: sample {i + 1}/{options.Samples} from {contender.Name}");
             var request = new GenerationRequest(task, version, options.Target, i, options.Seed, headerFolder, services.Workspace.Dir("gen", $"g{i}"));
-            var gen = await contender.GenerateAsync(request, ct);
+            Generation gen;
+            try
+            {
+                gen = await contender.GenerateAsync(request, ct);
+            }
+            catch (EndpointRefusedException e)
+            {
+                // Nothing was made: leave no empty output folder behind.
+                if (fresh) Directory.Delete(outDir, recursive: true);
+                string mode = contender.Mode.ToString().ToLowerInvariant();
+                throw new UserError($"{e.Message}: give one with --contender llm:URL#{mode}, e.g. the built-in model after 'sourceless serve' " +
+                    $"(llm:http://127.0.0.1:8080/v1#{mode}), Ollama (llm:http://127.0.0.1:11434/v1#{mode}) or vLLM (llm:http://127.0.0.1:8000/v1#{mode})");
+            }
             artifacts.Add(gen.Artifact);
             if (gen.Artifact is null) { samples.Add(new Sample(i, gen.Failure, null, null, null, null, null, gen.Requests)); continue; }
             string exe = Path.Combine(outDir, i == 0 || binary is null ? options.Name : $".build/{options.Name}-sample{i}");

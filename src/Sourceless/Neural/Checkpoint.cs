@@ -43,18 +43,16 @@ public static class Checkpoint
     public static void Save(string path, Transformer model, TrainingInfo info, AdamW? optimizer)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        string tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write))
-        using (var w = new BinaryWriter(stream))
+        Harness.AtomicFile.Write(path, stream =>
         {
+            using var w = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
             w.Write(Magic);
             var header = JsonSerializer.SerializeToUtf8Bytes(new Header(model.Config, info, optimizer?.Step));
             w.Write(header.Length);
             w.Write(header);
             Write(w, model.Weights);
             if (optimizer is not null) { Write(w, optimizer.M); Write(w, optimizer.V); }
-        }
-        File.Move(tmp, path, overwrite: true);
+        });
     }
 
     public static Loaded Load(string path, bool withOptimizer = false)

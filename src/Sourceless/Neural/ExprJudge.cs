@@ -154,9 +154,10 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
         Directory.CreateDirectory(workDir);
         string output = Path.Combine(workDir, $"exprcheck-{isa.Name}-{hash}");
         if (File.Exists(output)) return output;
-        var r = await tools.RunAsync(isa.Gcc, [.. HarnessBuilder.RuntimeFlags(), source, "-o", output + ".tmp"], ct);
+        string temp = AtomicFile.TempPath(output);
+        var r = await tools.RunAsync(isa.Gcc, [.. HarnessBuilder.RuntimeFlags(), source, "-o", temp], ct);
         if (!r.Succeeded) throw new InvalidOperationException($"exprcheck build failed on {isa}: {r.ErrorSummary()}");
-        File.Move(output + ".tmp", output, overwrite: true);
+        AtomicFile.Publish(temp, output);
         return output;
     }
 }

@@ -13,7 +13,7 @@ public static class ChartSvg
     private static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
     /// <summary>The essay's chart, measured: concerns on the x axis, 0-100, one bar per contender;
-    /// a concern no experiment measured is drawn as a hatched "not measured" band, never as zero.</summary>
+    /// a concern (or a contender's bar) this run did not measure is drawn hatched, never as zero.</summary>
     public static string ConcernChart(ReportModel model)
     {
         var concerns = Concern.All;
@@ -35,7 +35,7 @@ public static class ChartSvg
             double x0 = left + groupW * i + 8;
             if (!model.Measured(c))
             {
-                sb.Append(CultureInfo.InvariantCulture, $"<g class=\"not-measured\"><rect x=\"{F(x0)}\" y=\"{top}\" width=\"{groupW - 16}\" height=\"{plotH}\" fill=\"url(#hatch)\"><title>{HtmlEncode(c.Title)}: not measured yet</title></rect>");
+                sb.Append(CultureInfo.InvariantCulture, $"<g class=\"not-measured\"><rect x=\"{F(x0)}\" y=\"{top}\" width=\"{groupW - 16}\" height=\"{plotH}\" fill=\"url(#hatch)\"><title>{HtmlEncode(c.Title)}: not measured in this run</title></rect>");
                 sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(x0 + (groupW - 16) / 2.0)}\" y=\"{top + plotH / 2}\" text-anchor=\"middle\" font-size=\"11\" fill=\"#777\">not measured</text></g>");
             }
             else
@@ -43,13 +43,10 @@ public static class ChartSvg
                 for (int k = 0; k < contenders.Count; k++)
                 {
                     double x = x0 + k * barW;
-                    // No score for this contender (no rows it could be measured on, or only tool
-                    // errors): a hatched column, never a zero bar that reads as "measured and failed".
-                    if (model.Score(c, contenders[k]) is not double score)
+                    if (model.Score(c, contenders[k]) is not { } score)
                     {
-                        sb.Append(CultureInfo.InvariantCulture,
-                            $"<rect class=\"bar not-measured\" data-concern=\"{HtmlEncode(c.Id)}\" data-contender=\"{HtmlEncode(contenders[k])}\" x=\"{F(x)}\" y=\"{top}\" width=\"{F(barW - 2)}\" height=\"{plotH}\" fill=\"url(#hatch)\"><title>{HtmlEncode(contenders[k])} - {HtmlEncode(c.Title)}: not measured</title></rect>");
-                        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(x + (barW - 2) / 2)}\" y=\"{F(top + plotH - 3)}\" text-anchor=\"middle\" font-size=\"9\" fill=\"#777\">n/m</text>");
+                        // Measured for others but not for this contender (no row of it, or only tool errors): hatched, never a zero bar.
+                        sb.Append(CultureInfo.InvariantCulture, $"<rect class=\"not-measured-bar\" data-concern=\"{HtmlEncode(c.Id)}\" data-contender=\"{HtmlEncode(contenders[k])}\" x=\"{F(x)}\" y=\"{top}\" width=\"{F(barW - 2)}\" height=\"{plotH}\" fill=\"url(#hatch)\"><title>{HtmlEncode(contenders[k])} - {HtmlEncode(c.Title)}: not measured in this run</title></rect>");
                         continue;
                     }
                     double h = plotH * score / 100.0;
@@ -67,6 +64,8 @@ public static class ChartSvg
             int lx = left + 10 + k * 170, ly = top + plotH + 50;
             sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{lx}\" y=\"{ly - 10}\" width=\"12\" height=\"12\" fill=\"{Palette[k % Palette.Length]}\"/><text x=\"{lx + 18}\" y=\"{ly}\" font-size=\"12\">{HtmlEncode(contenders[k])}</text>");
         }
+        int hy = top + plotH + 74;
+        sb.Append(CultureInfo.InvariantCulture, $"<g class=\"legend-hatch\"><rect x=\"{left + 10}\" y=\"{hy - 10}\" width=\"12\" height=\"12\" fill=\"url(#hatch)\" stroke=\"#bbb\"/><text x=\"{left + 28}\" y=\"{hy}\" font-size=\"12\">hatched: {HtmlEncode(ReportModel.NotMeasured)}</text></g>");
         sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{left}\" y=\"{top - 16}\" font-size=\"13\" font-weight=\"bold\">Compiler output vs direct binary generation, measured (0-100 per concern)</text>");
         sb.Append("</svg>");
         return sb.ToString();

@@ -18,11 +18,11 @@ public static class HtmlReport
         sb.Append("code,pre{background:#f6f6f6;font-size:12px}pre{padding:.6em;overflow-x:auto}.formula{background:#eef5ff;padding:.4em .7em;border-left:3px solid #1f77b4}");
         sb.Append("details{margin:.4em 0}.muted{color:#777}</style></head><body>\n");
         sb.Append("<h1>Sourceless trial report</h1>\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run folder <code>{HtmlEncode(model.Folder)}</code>; raw rows in <code>results.duckdb</code> and <code>results.json</code>. ");
+        sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run folder <code>{HtmlEncode(model.Folder)}</code>; raw rows in <code>results.duckdb</code>; scores, formulas, times and counts for scripts in <code>results.json</code>. ");
         sb.Append(CultureInfo.InvariantCulture, $"Tasks: {model.Settings.GetValueOrDefault("tasks", "").Split(',').Length}; contenders: {HtmlEncode(string.Join(", ", model.Contenders))}; targets: {HtmlEncode(model.Settings.GetValueOrDefault("targets", "").Replace(",", ", "))}; seed {HtmlEncode(model.Settings.GetValueOrDefault("seed", ""))}; generations per input: {HtmlEncode(model.Settings.GetValueOrDefault("generations", ""))}.</p>\n");
 
         sb.Append("<h2 id=\"chart\">The essay's chart, measured</h2>\n");
-        sb.Append("<p>The essay draws an \"approximate\" 0-100 comparison of compiler output and AI binary generation across nine concerns. Here each bar is a measured score; each score's formula is printed in its section below. Hatched concerns have no experiment yet and are not scored.</p>\n");
+        sb.Append("<p>The essay draws an \"approximate\" 0-100 comparison of compiler output and AI binary generation across nine concerns. Here each bar is a measured score; each score's formula is printed in its section below. Every concern has an experiment; a hatched band or bar was not measured in this run: the run's tasks and contenders gave it nothing to measure (for example no task with a planted vulnerability in the task sample, or no row for that contender), so it has no score and is not drawn as zero.</p>\n");
         sb.Append(ChartSvg.ConcernChart(model)).Append('\n');
         sb.Append("<table id=\"score-table\"><tr><th>concern</th>");
         foreach (var c in model.Contenders) sb.Append(CultureInfo.InvariantCulture, $"<th>{HtmlEncode(c)}</th>");

@@ -1,37 +1,50 @@
+using System.Globalization;
 using System.Text.Json;
 using Sourceless.Store;
 
 namespace Sourceless.Report;
 
-/// <summary>results.json: the settings, the scores with their formulas, and every raw table of the
-/// store (code bytes as base64), for scripts that do not read DuckDB.</summary>
+/// <summary>
+/// results.json, the figures for scripts: settings, every score with its formula and the SQL
+/// behind it, what was not measured, time per stage and session, row counts per table and tool
+/// versions. Raw rows are deliberately not here: they live in results.duckdb (a default trial's
+/// rows made a 41 MB JSON copy that nothing read). `trial --json` prints this same document.
+/// </summary>
 public static class JsonExport
 {
+    /// <summary>Bumped when a field changes meaning or goes away.</summary>
+    public const int SchemaVersion = 2;
+
     public static void Write(ReportModel model, TrialStore store, Stream output)
     {
-        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
+        using var w = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         w.WriteStartObject();
+        w.WriteNumber("schema", SchemaVersion);
+        w.WriteString("folder", model.Folder);
+        w.WriteString("raw_rows", TrialStore.FileName);
         w.WriteStartObject("settings");
         foreach (var (k, v) in model.Settings) w.WriteString(k, v);
         w.WriteEndObject();
         WriteScores(w, model);
-        w.WriteStartObject("tables");
+        WriteExperiments(w, model);
+        WriteTimes(w, model);
+        w.WriteStartObject("counts");
         foreach (var table in store.Tables())
-        {
-            w.WriteStartArray(table);
-            foreach (var row in store.Query($"SELECT * FROM \"{table}\""))
-            {
-                w.WriteStartObject();
-                foreach (var (k, v) in row) WriteValue(w, k, v);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
+            w.WriteNumber(table, Convert.ToInt64(store.Query($"SELECT count(*) AS n FROM \"{table}\"")[0]["n"], CultureInfo.InvariantCulture));
         w.WriteEndObject();
+        w.WriteStartArray("tools");
+        foreach (var (tool, version) in model.Tools)
+        {
+            w.WriteStartObject();
+            w.WriteString("tool", tool);
+            w.WriteString("version", version);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
         w.WriteEndObject();
     }
 
-    public static void WriteScores(Utf8JsonWriter w, ReportModel model)
+    private static void WriteScores(Utf8JsonWriter w, ReportModel model)
     {
         w.WriteStartArray("scores");
         foreach (var section in model.Sections)
@@ -53,23 +66,49 @@ public static class JsonExport
         w.WriteEndArray();
     }
 
-    private static void WriteValue(Utf8JsonWriter w, string name, object? v)
+    /// <summary>One entry per experiment, scored or not: its formula and the SQL that recomputes
+    /// its figures from results.duckdb.</summary>
+    private static void WriteExperiments(Utf8JsonWriter w, ReportModel model)
     {
-        switch (v)
+        w.WriteStartArray("experiments");
+        foreach (var section in model.Sections)
         {
-            case null: w.WriteNull(name); break;
-            case string s: w.WriteString(name, s); break;
-            case bool b: w.WriteBoolean(name, b); break;
-            case byte[] bytes: w.WriteBase64String(name, bytes); break;
-            case Stream st:
-                using (var ms = new MemoryStream()) { st.CopyTo(ms); w.WriteBase64String(name, ms.ToArray()); }
-                break;
-            case int or long or short or byte or sbyte or uint or ulong or ushort: w.WriteNumber(name, Convert.ToDecimal(v, System.Globalization.CultureInfo.InvariantCulture)); break;
-            case float or double or decimal:
-                double d = Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture);
-                if (double.IsFinite(d)) w.WriteNumber(name, d); else w.WriteNull(name);
-                break;
-            default: w.WriteString(name, Convert.ToString(v, System.Globalization.CultureInfo.InvariantCulture)); break;
+            w.WriteStartObject();
+            w.WriteString("experiment", section.ExperimentId);
+            w.WriteNumber("concern", section.Concern.Number);
+            w.WriteString("title", section.Title);
+            w.WriteString("formula", section.Formula);
+            w.WriteString("sql", section.ScoreSql);
+            w.WriteBoolean("scored", section.Scores.Count > 0);
+            w.WriteEndObject();
         }
+        w.WriteEndArray();
+    }
+
+    private static void WriteTimes(Utf8JsonWriter w, ReportModel model)
+    {
+        w.WriteNumber("elapsed_s", Math.Round(model.Sessions.Sum(s => s.Elapsed ?? 0), 3));
+        w.WriteStartArray("sessions");
+        foreach (var (session, started, finished, elapsed) in model.Sessions)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("session", session);
+            w.WriteString("started", started);
+            if (finished is null) w.WriteNull("finished"); else w.WriteString("finished", finished);
+            if (elapsed is null) w.WriteNull("elapsed_s"); else w.WriteNumber("elapsed_s", Math.Round(elapsed.Value, 3));
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteStartArray("stages");
+        foreach (var (session, stage, seconds, items) in model.Stages)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("session", session);
+            w.WriteString("stage", stage);
+            w.WriteNumber("seconds", Math.Round(seconds, 3));
+            w.WriteNumber("items", items);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
     }
 }

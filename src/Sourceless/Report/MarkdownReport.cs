@@ -30,6 +30,11 @@ public static class MarkdownReport
             }
             sb.AppendLine();
         }
+        if (Concern.All.Any(concern => model.Contenders.Any(c => model.Score(concern, c) is null)))
+        {
+            sb.AppendLine();
+            sb.AppendLine("_not measured_: " + ReportModel.NotMeasured);
+        }
         foreach (var section in model.Sections)
         {
             sb.AppendLine();

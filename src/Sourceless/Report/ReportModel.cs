@@ -13,6 +13,10 @@ public sealed record ReportModel(
     IReadOnlyList<(int Session, string Stage, double Seconds, int Items)> Stages,
     IReadOnlyList<(int Session, string Started, string? Finished, double? Elapsed)> Sessions)
 {
+    /// <summary>What "not measured" (a hatched band in the chart) means. Every concern has an
+    /// experiment, so a missing score says this run gave it nothing to measure.</summary>
+    public const string NotMeasured = "not measured in this run (e.g. no vulnerable task in the task sample, or no row for that contender)";
+
     /// <summary>The measured score of a concern for a contender; null when no experiment measured it.</summary>
     public double? Score(Concern concern, string contender) =>
         Sections.Where(s => s.Concern == concern).SelectMany(s => s.Scores).FirstOrDefault(x => x.Contender == contender)?.Score;

@@ -57,18 +57,20 @@ public sealed class ToolRunner
         }
         string output = await stdout, error = await stderr;
         sw.Stop();
-        var inv = new Invocation(Path.GetFileName(tool), await VersionAsync(tool, ct), commandLine, process.ExitCode, sw.Elapsed.TotalMilliseconds);
+        var inv = new Invocation(Path.GetFileName(tool), await VersionAsync(tool, ct, workingDirectory), commandLine, process.ExitCode, sw.Elapsed.TotalMilliseconds);
         return new ToolResult(inv, output, error);
     }
 
-    /// <summary>The first line of "tool --version", asked once per tool and kept.</summary>
-    public async Task<string> VersionAsync(string tool, CancellationToken ct)
+    /// <summary>The first line of "tool --version", asked once per tool and kept. It runs in the
+    /// working folder of the call that asks, since some tools write there even for --version
+    /// (Csmith leaves platform.info).</summary>
+    public async Task<string> VersionAsync(string tool, CancellationToken ct, string? workingDirectory = null)
     {
         if (_versions.TryGetValue(tool, out var known)) return known;
         string version;
         try
         {
-            var psi = new ProcessStartInfo(tool, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo(tool, "--version") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = workingDirectory ?? "" };
             using var p = Process.Start(psi)!;
             var text = await p.StandardOutput.ReadToEndAsync(ct);
             var err = await p.StandardError.ReadToEndAsync(ct);

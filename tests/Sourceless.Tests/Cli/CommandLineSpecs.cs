@@ -88,6 +88,53 @@ public sealed class CommandLineSpecs : IDisposable
     }
 
     [Theory(Timeout = 60_000)]
+    [InlineData(new[] { "trial", "--generations", "abc" }, "error: --generations expects a whole number, got 'abc'")]
+    [InlineData(new[] { "trial", "--llm-temperature", "warm" }, "error: --llm-temperature expects a number, got 'warm'")]
+    [InlineData(new[] { "trial", "--seed", "-3" }, "error: --seed expects a whole number, zero or more, got '-3'")]
+    [InlineData(new[] { "corpus", "--out", "unused", "-n", "1.5" }, "error: -n expects a whole number, got '1.5'")]
+    [InlineData(new[] { "trial", "--jobs" }, "error: --jobs expects a whole number, got nothing")]
+    [InlineData(new[] { "trial", "--bogus" }, "error: unknown option '--bogus' (see 'sourceless trial --help')")]
+    [InlineData(new[] { "corpus" }, "error: 'sourceless corpus' needs --out (see 'sourceless corpus --help')")]
+    [InlineData(new[] { "report" }, "error: 'sourceless report' needs RUN (see 'sourceless report --help')")]
+    [InlineData(new[] { "tasks", "lsit" }, "error: unknown command 'lsit' (known: list, show, validate)")]
+    public async Task A_command_line_that_does_not_parse_is_one_line_in_the_users_words_and_exit_code_2(string[] args, string expected)
+    {
+        var r = await Support.Cli.RunAsync(args, TestContext.Current.CancellationToken, workingDirectory: _tmp.Path);
+        Assert.Equal(2, r.ExitCode);
+        Assert.Equal(expected, OneLine(r.Stderr));
+        Assert.Empty(r.Stdout);
+        Assert.Empty(Directory.GetFileSystemEntries(_tmp.Path));
+    }
+
+    [Fact]
+    public void Every_number_option_of_every_command_names_itself_and_the_kind_of_value_it_expects()
+    {
+        var root = global::Sourceless.Program.CreateRoot();
+        int seen = 0;
+        foreach (var (path, command) in Commands(root, []))
+            foreach (var option in command.Options)
+            {
+                var kind = Nullable.GetUnderlyingType(option.ValueType) ?? option.ValueType;
+                if (!(kind.IsPrimitive || kind == typeof(decimal) || kind.IsEnum) || kind == typeof(bool)) continue;
+                var parsed = root.Parse([.. path, option.Name, "abc"]);
+                string said = global::Sourceless.Cli.ParseErrors.Describe(parsed);
+                Assert.Matches($"^{System.Text.RegularExpressions.Regex.Escape(option.Name)} expects (a whole number|a whole number, zero or more|a number|one of [a-z0-9, ]+), got 'abc'$", said);
+                seen++;
+            }
+        Assert.True(seen > 40, $"only {seen} options checked");
+    }
+
+    private static IEnumerable<(string[] Path, System.CommandLine.Command Command)> Commands(System.CommandLine.Command parent, string[] path)
+    {
+        foreach (var c in parent.Subcommands)
+        {
+            string[] here = [.. path, c.Name];
+            yield return (here, c);
+            foreach (var sub in Commands(c, here)) yield return sub;
+        }
+    }
+
+    [Theory(Timeout = 60_000)]
     [InlineData(new[] { "--help" }, "trial")]
     [InlineData(new[] { "trial", "--help" }, "--resume")]
     [InlineData(new[] { "tasks", "--help" }, "validate")]

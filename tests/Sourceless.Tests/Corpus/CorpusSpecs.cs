@@ -130,6 +130,52 @@ public sealed class CorpusSpecs : IDisposable
         Assert.All(records, r => Assert.Equal(r.BytesSha256, Workspace.Hash(r.Bytes)));
     }
 
+    [Fact(Timeout = 300_000)]
+    public async Task Csmith_leaves_nothing_in_the_folder_the_corpus_command_runs_from()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string cwd = _tmp.Sub("cwd"), tmpdir = _tmp.Sub("tmpdir");
+        Directory.CreateDirectory(cwd);
+        Directory.CreateDirectory(tmpdir);
+        var psi = Support.Cli.StartInfo(["corpus", "--sources", "csmith", "-n", "1", "--targets", "x86_64/gcc/-O0", "--out", _tmp.Sub("cs-out"), "--cache", _tmp.Sub("cs-cache")], cwd);
+        psi.Environment["TMPDIR"] = tmpdir; // where its scratch folder goes, to see that it is removed
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync(ct);
+        string stderr = await p.StandardError.ReadToEndAsync(ct);
+        await p.WaitForExitAsync(ct);
+        await stdout;
+        Assert.True(p.ExitCode == 0, stderr);
+        // Csmith writes platform.info into its working folder, even for --version.
+        Assert.Empty(Directory.GetFileSystemEntries(cwd));
+        Assert.Empty(Directory.GetDirectories(tmpdir, "sourceless-csmith-*"));
+        Assert.Single(ShardFiles.List(_tmp.Sub("cs-out")));
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task A_file_that_does_not_compile_is_named_with_its_first_error_line_in_failures_jsonl_and_at_the_end_of_the_run()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string src = _tmp.Sub("src"), output = _tmp.Sub("dir-out");
+        Directory.CreateDirectory(src);
+        await File.WriteAllTextAsync(Path.Combine(src, "good.c"), "int good(int a) { return a + 1; }\n", ct);
+        await File.WriteAllTextAsync(Path.Combine(src, "broken.c"), "int broken(int a)\n{\n    return a +\n}\n", ct);
+        var r = await Support.Cli.RunAsync(["corpus", "--sources", $"dir:{src}", "--targets", "x86_64/gcc/-O2", "--out", output, "--cache", _tmp.Sub("dir-cache")], ct);
+        Assert.True(r.ExitCode == 0, r.Stderr);
+
+        string failures = Path.Combine(output, "failures.jsonl");
+        using var json = System.Text.Json.JsonDocument.Parse(Assert.Single(File.ReadAllLines(failures)));
+        var failure = json.RootElement;
+        Assert.Equal(Path.Combine(src, "broken.c"), failure.GetProperty("file").GetString());
+        Assert.Equal("dir/broken.c", failure.GetProperty("program_id").GetString());
+        Assert.Equal("x86_64/gcc/-O2", failure.GetProperty("target").GetString());
+        Assert.StartsWith("broken.c:4:1: error: expected expression before ", failure.GetProperty("error").GetString());
+        // The run's last lines name it, and say where the whole list is.
+        Assert.Contains($"corpus: 1 compile failed, the first 1 (all in {failures}):", r.Stderr);
+        Assert.Contains($"  {Path.Combine(src, "broken.c")} for x86_64/gcc/-O2: broken.c:4:1: error: expected expression before ", r.Stderr);
+        // The list is not read as corpus records.
+        Assert.Single(ShardFiles.List(output));
+    }
+
     [Fact]
     public void The_indexed_job_runs_the_same_command_with_the_completion_index_as_the_shard()
     {

@@ -51,6 +51,27 @@ public sealed class MakeSpecs : IDisposable
         Assert.True(File.Exists(Path.Combine(outDir, "squares.c")));
     }
 
+    [Fact(Timeout = 60_000)]
+    public async Task With_no_server_at_the_url_make_stops_at_once_and_says_how_to_give_an_endpoint()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string url = $"http://127.0.0.1:{ScriptedEndpoint.FreePort()}/v1"; // nothing listens: a real refused connection
+        string outDir = _tmp.Sub("made");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var r = await Support.Cli.RunAsync(["make", "print hello", "--contender", $"llm:{url}#c", "--out", outDir], ct);
+        clock.Stop();
+        Assert.Equal(2, r.ExitCode);
+        string error = Assert.Single(r.Stderr.Split('\n'), l => l.StartsWith("error:", StringComparison.Ordinal));
+        Assert.StartsWith($"error: no model endpoint at {url} (connection refused): give one with --contender llm:URL#c", error);
+        Assert.Contains("'sourceless serve'", error);
+        Assert.Contains("Ollama", error);
+        Assert.Contains("vLLM", error);
+        Assert.Empty(r.Stdout);
+        Assert.False(Directory.Exists(outDir));
+        // The retry budget it no longer spends: 4 retries with 1+2+4+8 s of backoff, for each of 3 samples.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed}");
+    }
+
     [Fact]
     public async Task The_built_in_model_asked_for_c_gives_a_report_card_and_no_binary()
     {

@@ -46,6 +46,15 @@ public sealed class LlmContender : IContender
 
     public LlmMode Mode => _mode;
 
+    /// <summary>When the first request is refused (no server at the URL), throw
+    /// <see cref="EndpointRefusedException"/> at once instead of retrying: right for a one-shot
+    /// command like make, where the user is waiting and has probably not started the server. A
+    /// trial keeps retrying, since a refusal there can be a server restarting mid-run.</summary>
+    public bool StopWhenNoServer { get; init; }
+
+    // Set once any request got an HTTP answer: a refusal after that is a server gone away, not absent.
+    private volatile bool _answered;
+
     public string Description => $"{_settings.Model} at {_endpoint} asked for {_mode switch { LlmMode.Hex => "machine code as hex", LlmMode.Asm => "assembly (GNU as builds it)", _ => "C (the real compiler builds it)" }}, prompt {_template.Version}";
 
     public bool Serves(Target target) => true;
@@ -125,6 +134,7 @@ public sealed class LlmContender : IContender
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 timeout.CancelAfter(TimeSpan.FromSeconds(_settings.TimeoutSeconds));
                 var response = await _client.Value.GetResponseAsync(messages, options, timeout.Token);
+                _answered = true;
                 sw.Stop();
                 string text = response.Text ?? "";
                 requests.Add(new ModelRequest(attempt, endpoint, _settings.Model, _mode.ToString().ToLowerInvariant(), _template.Version, 200, "ok",
@@ -133,6 +143,7 @@ public sealed class LlmContender : IContender
             }
             catch (ClientResultException e) when (e.Status != 0)
             {
+                _answered = true;
                 status = e.Status;
                 outcome = e.Status == 429 ? "rate_limited" : e.Status >= 500 ? "server_error" : "client_error";
                 error = $"HTTP {e.Status}: {First(e.Message)}";
@@ -147,6 +158,7 @@ public sealed class LlmContender : IContender
             }
             catch (Exception e) when (e is HttpRequestException || e.InnerException is HttpRequestException || e is ClientResultException)
             {
+                if (StopWhenNoServer && !_answered && Refused(e)) throw new EndpointRefusedException(_endpoint, e);
                 outcome = "connection_failed";
                 error = First((e.InnerException ?? e).Message);
             }
@@ -218,6 +230,13 @@ public sealed class LlmContender : IContender
         var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, link.Image,
             source, await File.ReadAllBytesAsync(obj, ct), link.Dependencies, link.DebugImage);
         return Generation.Success(artifact, sw, [.. before, .. link.Invocations]);
+    }
+
+    private static bool Refused(Exception e)
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }) return true;
+        return false;
     }
 
     private static string First(string message) => message.Split('\n')[0].Trim();

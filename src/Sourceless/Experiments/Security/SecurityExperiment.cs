@@ -56,8 +56,8 @@ public sealed class SecurityExperiment : IExperiment
     private static async Task<IReadOnlyList<string>> AbsoluteRelocationsAsync(StoredArtifact a, TrialServices services, CancellationToken ct)
     {
         if (a.ObjectFile is null) return [];
-        string path = Path.Combine(services.Workspace.Dir("objects"), Harness.Workspace.Hash(a.ObjectFile) + ".o");
-        if (!File.Exists(path)) await File.WriteAllBytesAsync(path, a.ObjectFile, ct);
+        // Content-addressed: another worker may be writing the same object (readelf must never see half of it).
+        string path = Harness.AtomicFile.WriteOnce(Path.Combine(services.Workspace.Dir("objects"), Harness.Workspace.Hash(a.ObjectFile) + ".o"), a.ObjectFile);
         var r = await services.Tools.RunAsync("readelf", ["-rW", path], ct);
         // Relocations of debug sections are absolute by nature and never reach the image.
         var result = new List<string>();
