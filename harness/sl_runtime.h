@@ -26,8 +26,9 @@
  * that applies the change to its private copy and runs every case; the parent answers one line
  *   R <id> <outcome> <signal> <cases passed> <fault offset>
  * comparing the child's output with the expected lines. They come from --expect FILE, or with
- * --expect - from stdin right after the token line, as "E <bytes>" and that many bytes (one line
- * per case), so no expected output is ever a file inside the sandbox. "Q" quits.
+ * --expect - from stdin right after the token line, as "E <bytes> <key>" and that many bytes: one
+ * line per case holding the 16-hex-digit sl_hash of the expected line under that key, so no
+ * expected output is ever a file inside the sandbox, nor in the runner's memory. "Q" quits.
  */
 #ifndef SL_RUNTIME_H
 #define SL_RUNTIME_H
@@ -404,16 +405,16 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
     sl_devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (serve != NULL) {
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-        if (expect == NULL) { puts("#error --serve needs --expect FILE"); return 64; }
+        if (expect == NULL) { sl_tag(); puts("#error --serve needs --expect FILE"); return 64; }
         if (sl_load_image(serve, imports, nimports) == NULL) { fflush(stdout); return 65; }
         return sl_serve(cases, ncases, imports, nimports, bind, expect, timeout_ms, warm);
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (linked) {
-        if (linked_fn == NULL) { puts("#error this driver was built without a linked function"); return 64; }
+        if (linked_fn == NULL) { sl_tag(); puts("#error this driver was built without a linked function"); return 64; }
         bind(linked_fn);
     } else {
-        if (image == NULL) { puts("#error no image given"); return 64; }
+        if (image == NULL) { sl_tag(); puts("#error no image given"); return 64; }
         void *entry = sl_load_image(image, imports, nimports);
         if (entry == NULL) { fflush(stdout); return 65; }
         bind(entry);
@@ -473,11 +474,15 @@ static const char *sl_outcome(int status, int capped, int passed, int ncases, in
     return passed == ncases ? "passed" : "wrong_output";
 }
 
+/* Stands in for the function under test while the runner warms up: the artifact's own code never
+ * runs in the runner process (it could otherwise rewrite the runner, or write to its stdout). */
+static long sl_warm_stub(void) { return 0; }
+
 /* Warms the runner before the first mutant. Under qemu-user a forked child inherits the parent's
- * translated code, so one pristine run here spares every mutant child the translation of the
- * driver, libc and the untouched parts of the image (a flip invalidates only its own page).
- * The pristine run happens here only after a child has shown it ends normally, with output
- * thrown away; the image is mapped read+execute, so it cannot change its own bytes or data. */
+ * translated code, so one run of the cases here spares every mutant child the translation of the
+ * driver and libc (the printing paths, vfprintf and friends, most of all). The cases call a stub,
+ * not the artifact, with output thrown away, and only after a child has shown that this ends
+ * normally (a stub returning nothing can still upset a case that expects a struct back). */
 static void sl_warm(const sl_case_fn *cases, int ncases, void (*bind)(void *), long timeout_ms)
 {
     fflush(stdout);
@@ -485,7 +490,7 @@ static void sl_warm(const sl_case_fn *cases, int ncases, void (*bind)(void *), l
     if (probe < 0) return;
     if (probe == 0) {
         if (sl_devnull >= 0) dup2(sl_devnull, 1);
-        bind(sl_entry);
+        bind((void *)sl_warm_stub);
         sl_child_setup(timeout_ms);
         sl_quiet = 1;
         sl_run_cases(cases, ncases);
@@ -498,12 +503,25 @@ static void sl_warm(const sl_case_fn *cases, int ncases, void (*bind)(void *), l
     int saved = dup(1);
     if (saved < 0) return;
     dup2(sl_devnull, 1);
-    bind(sl_entry);
-    /* Not quiet: the printing paths (vfprintf and friends) are what most needs translating. */
+    bind((void *)sl_warm_stub);
     sl_run_cases(cases, ncases);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
+}
+
+/* The runner holds no expected output, only a keyed 64-bit hash of each line (key and hashes from
+ * stdin, mirrored by Sandbox/ExpectedHash.cs): a mutant child is a copy of the runner, and could
+ * otherwise read the answers from memory. Finding a line from its hash means trying candidates,
+ * which a child's CPU budget does not allow for any output with more than a few values. */
+static unsigned long long sl_hash(unsigned long long key, const char *s)
+{
+    unsigned long long h = key ^ 0x9e3779b97f4a7c15ull;
+    for (; *s; s++) { h ^= (unsigned char)*s; h *= 0x100000001b3ull; h ^= h >> 29; }
+    h += 0x9e3779b97f4a7c15ull;
+    h = (h ^ (h >> 30)) * 0xbf58476d1ce4e5b9ull;
+    h = (h ^ (h >> 27)) * 0x94d049bb133111ebull;
+    return h ^ (h >> 31);
 }
 
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
@@ -511,10 +529,13 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
 {
     size_t elen = 0;
     char *etext = NULL;
+    unsigned long long hash_key = 0;
+    int hashed = 0; /* with --expect -, the expected lines are hashes (sl_hash) */
     if (strcmp(expect_path, "-") == 0) {
         long long n = -1;
         char head[64];
-        if (fgets(head, sizeof head, stdin) == NULL || sscanf(head, "E %lld", &n) != 1 || n < 0 || n > (1 << 24)) { puts("#error --expect -: no \"E <bytes>\" line on stdin"); fflush(stdout); return 65; }
+        if (fgets(head, sizeof head, stdin) == NULL || sscanf(head, "E %lld %llx", &n, &hash_key) != 2 || n < 0 || n > (1 << 24)) { puts("#error --expect -: no \"E <bytes> <key>\" line on stdin"); fflush(stdout); return 65; }
+        hashed = 1;
         etext = malloc((size_t)n + 1);
         if (etext == NULL || fread(etext, 1, (size_t)n, stdin) != (size_t)n) { puts("#error --expect -: short expected text on stdin"); fflush(stdout); return 65; }
         etext[n] = 0;
@@ -618,7 +639,14 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
                 char *sp = strchr(line, ' ');
                 int idx = atoi(line + 1);
                 /* The first report of a case counts, as in DriverProtocol.cs. */
-                if (sp && idx >= 0 && idx < ncases && !seen[idx]) { seen[idx] = 1; passed += strcmp(sp + 1, expected[idx]) == 0; }
+                if (sp && idx >= 0 && idx < ncases && !seen[idx]) {
+                    seen[idx] = 1;
+                    if (hashed) {
+                        char hex[20];
+                        snprintf(hex, sizeof hex, "%016llx", sl_hash(hash_key, sp + 1));
+                        passed += strcmp(hex, expected[idx]) == 0;
+                    } else passed += strcmp(sp + 1, expected[idx]) == 0;
+                }
             } else if (strncmp(line, "#fault ", 7) == 0) {
                 int fsig = 0;
                 sscanf(line + 7, "%d %lld", &fsig, &fault);

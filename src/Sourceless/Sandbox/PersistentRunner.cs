@@ -20,9 +20,6 @@ public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int Cas
 /// </summary>
 public sealed class PersistentRunner(ArtifactRunner runner)
 {
-    /// <param name="timeoutMs">CPU budget of each mutant's child (<see cref="MutantBudget"/>).</param>
-    /// <param name="warm">Let the runner run the pristine artifact once before the first mutant, so
-    /// children inherit qemu's translated code; off only when measuring one process per mutant.</param>
     /// <summary>How much larger the budget of a confirmation run is than the first.</summary>
     public const int ConfirmFactor = 8;
 
@@ -34,6 +31,10 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     /// mutant that really hangs is far past any budget, one that is merely slow ends well inside
     /// the larger one, so the stored outcome no longer depends on the machine (docs/architecture.md).
     /// </summary>
+    /// <param name="timeoutMs">CPU budget of each mutant's child (<see cref="MutantBudget"/>).</param>
+    /// <param name="warm">Let the runner run the cases once (against a stub, never the artifact)
+    /// before the first mutant, so children inherit qemu's translated driver and libc; off only
+    /// when measuring one process per mutant.</param>
     public async Task<IReadOnlyList<MutantResult>> RunAsync(TestPlan plan, Isa isa, byte[] baseImage, IReadOnlyList<Mutant> mutants,
         int timeoutMs, CancellationToken ct, bool warm = true)
     {
@@ -50,8 +51,9 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     {
         var harness = runner.Harness;
         string driver = await harness.BareDriverAsync(plan, isa, ct);
-        // The expected lines go in on stdin (--expect -): as a file they would be in the sandbox.
-        byte[] expect = Encoding.UTF8.GetBytes(string.Join('\n', plan.Expected) + "\n");
+        // The expected lines go in on stdin (--expect -), as keyed hashes: as a file they would be in
+        // the sandbox, as text in the memory every mutant child copies.
+        byte[] expect = ExpectedHash.Block(plan.Expected, BitConverter.ToUInt64(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
         string image = harness.Workspace.ImagePath(baseImage);
         var results = new Dictionary<long, MutantResult>();
         var pending = mutants.ToList();
@@ -89,7 +91,7 @@ public sealed class PersistentRunner(ArtifactRunner runner)
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Deadline);
             try
             {
-                await session.Input.WriteAsync(Encoding.ASCII.GetBytes($"T {DriverReport.NewToken()}\nE {expect.Length}\n"), linked.Token);
+                await session.Input.WriteAsync(Encoding.ASCII.GetBytes($"T {DriverReport.NewToken()}\n"), linked.Token);
                 await session.Input.WriteAsync(expect, linked.Token);
                 await session.Input.FlushAsync(linked.Token);
             }

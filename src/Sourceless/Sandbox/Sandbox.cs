@@ -173,18 +173,21 @@ public sealed class Sandbox
         {
             return new SandboxResult(127, "", $"could not start sandbox: {e.Message}", false, false, 0, CommandLine.Format(cmd[0], cmd.Skip(1)));
         }
-        if (request.StandardInput is { } input)
-        {
-            try { await process.StandardInput.WriteAsync(input); await process.StandardInput.FlushAsync(ct); }
-            catch (IOException) { } // the program ended before reading: its output says how
-        }
-        process.StandardInput.Close();
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(ct);
         kill.CancelAfter((request.Limits ?? Limits).WallClock);
         bool capped = false;
         void OnCap() { capped = true; Kill(process); }
         var stdout = ReadCappedAsync(process.StandardOutput.BaseStream, (request.Limits ?? Limits).OutputBytes, OnCap);
         var stderr = ReadCappedAsync(process.StandardError.BaseStream, 64 << 10, () => { });
+        // Written once the readers and the clock run, so a program that prints before it reads
+        // can never block on a full pipe with nobody timing it.
+        if (request.StandardInput is { } input)
+        {
+            try { await process.StandardInput.WriteAsync(input.AsMemory(), kill.Token); await process.StandardInput.FlushAsync(kill.Token); }
+            catch (IOException) { } // the program ended before reading: its output says how
+            catch (OperationCanceledException) when (!ct.IsCancellationRequested) { } // timed out: handled below
+        }
+        try { process.StandardInput.Close(); } catch (IOException) { }
         bool timedOut = false;
         try
         {

@@ -25,7 +25,9 @@ public static class SandboxFileSystem
     {
         var args = new List<string>(System.Value)
         {
+            // /dev itself read-only: without root bwrap's --dev tmpfs belongs to the caller's uid.
             "--dev", "/dev", "--perms", "1777", "--size", SharedMemoryBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/dev/shm",
+            "--remount-ro", "/dev",
             "--proc", "/proc",
             "--perms", "1777", "--size", scratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
         };
@@ -48,8 +50,9 @@ public static class SandboxFileSystem
             made.Add(full);
         }
         // Outer folders first, so a file named inside a bound folder lands on top of it.
-        var binds = request.ReadOnlyPaths.Select(p => (Path: Path.GetFullPath(p), Option: "--ro-bind"))
-            .Concat(request.WritablePaths.Select(p => (Path: Path.GetFullPath(p), Option: "--bind")))
+        // A path named both ways is writable (the writable list is the deliberate one).
+        var binds = request.WritablePaths.Select(p => (Path: Path.GetFullPath(p), Option: "--bind"))
+            .Concat(request.ReadOnlyPaths.Select(p => (Path: Path.GetFullPath(p), Option: "--ro-bind")))
             .DistinctBy(b => b.Path).OrderBy(b => b.Path.Length).ThenBy(b => b.Path, StringComparer.Ordinal);
         foreach (var (path, option) in binds) Bind(option, path);
         args.AddRange(["--remount-ro", "/"]);

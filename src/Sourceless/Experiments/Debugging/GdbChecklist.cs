@@ -57,6 +57,9 @@ public static class GdbChecklist
         };
         if (isa.IsNative) ex.AddRange(["break sl_debug_ready", $"run --bare {image} --debug"]);
         else ex.AddRange([$"set sysroot {isa.Sysroot}", $"target remote 127.0.0.1:{Port}", "break sl_debug_ready", "continue"]);
+        // Where gdb stands before the checklist: stopped in sl_debug_ready, or the session failed
+        // (qemu never listened, the driver never started) and nothing after says anything.
+        ex.AddRange(["echo @@ready\\n", "frame 0"]);
         if (elf is not null) ex.Add($"eval \"add-symbol-file {elf} -o %lu\", (unsigned long) sl_map_base");
         ex.AddRange([
             "echo @@break\\n", $"break {fn.Name}", "tbreak *(unsigned long) sl_entry", "continue",
@@ -110,11 +113,12 @@ public static class GdbChecklist
             new("backtrace", Has(bt, @$"^#0 .*\b{F} \(") && Has(bt, @"^#1 .* in [A-Za-z_]\w* \("), Evidence(bt)),
             new("line", Has(Section("line"), @"^Line \d+ of """), Evidence(Section("line"))),
         };
-        if (sections.Count == 0)
+        if (sections.Count == 0 || !Section("ready").Contains("sl_debug_ready", StringComparison.Ordinal))
         {
-            // The first marker is echoed before the artifact's code can run (the image is only
-            // mapped at sl_debug_ready), so no marker at all means gdb, qemu or the sandbox failed.
-            string why = raw is null ? "no output" : $"gdb session gave no checklist output (exit {raw.ExitCode}{(raw.TimedOut ? ", timed out" : "")}): {Evidence(raw.StandardOutput + "\n" + raw.StandardError)}";
+            // gdb stops in sl_debug_ready before the artifact's code can run (the image is only
+            // mapped there): not stopped there means gdb, qemu or the sandbox failed.
+            string why = raw is null ? "gdb never stopped in sl_debug_ready"
+                : $"gdb never stopped in sl_debug_ready (exit {raw.ExitCode}{(raw.TimedOut ? ", timed out" : "")}): {Evidence(Section("ready") + "\n" + raw.StandardOutput + "\n" + raw.StandardError)}";
             return results.Select(r => r with { Passed = false, Evidence = why, ToolError = true }).ToList();
         }
         return results;

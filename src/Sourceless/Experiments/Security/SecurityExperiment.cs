@@ -82,21 +82,21 @@ public sealed class SecurityExperiment : IExperiment
                  BOOL_OR(au.status = 'tool_error') AS tool_error,
                  STRING_AGG(CASE WHEN au.flagged THEN au.tool END, ', ') AS by_tools
           FROM audits au JOIN artifacts a ON a.artifact_id = au.artifact_id
-          GROUP BY ALL),
-        scored AS (SELECT * FROM flagged WHERE flagged OR NOT tool_error)
-        SELECT f.contender,
-               COUNT(*) FILTER (WHERE variant = 'vuln') AS planted,
-               AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'vuln') AS found,
-               COUNT(*) FILTER (WHERE variant = 'clean') AS clean,
-               AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'clean') AS false_positive,
-               (SELECT COUNT(*) FROM flagged t WHERE t.contender = f.contender AND NOT t.flagged AND t.tool_error) AS tool_errors
-        FROM scored f GROUP BY f.contender ORDER BY f.contender
+          GROUP BY ALL)
+        SELECT contender,
+               COUNT(*) FILTER (WHERE variant = 'vuln' AND (flagged OR NOT tool_error)) AS planted,
+               AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'vuln' AND (flagged OR NOT tool_error)) AS found,
+               COUNT(*) FILTER (WHERE variant = 'clean' AND (flagged OR NOT tool_error)) AS clean,
+               AVG(CASE WHEN flagged THEN 1.0 ELSE 0.0 END) FILTER (WHERE variant = 'clean' AND (flagged OR NOT tool_error)) AS false_positive,
+               COUNT(*) FILTER (WHERE NOT flagged AND tool_error) AS tool_errors
+        FROM flagged GROUP BY contender ORDER BY contender
         """;
 
     public ReportSection Report(TrialStore store, TrialFacts facts)
     {
         var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["found"]) * (1 - D(r["false_positive"])),
+        // No planted vulnerability audited (all tool errors): no score, not a zero.
+        var scores = rows.Where(r => r["found"] is not null).Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["found"]) * (1 - D(r["false_positive"])),
             $"found {Pct(r["found"])} of {S(r["planted"])} planted vulnerabilities; flagged {Pct(r["false_positive"])} of {S(r["clean"])} clean artifacts")).ToList();
         var contenders = rows.Select(r => S(r["contender"])).ToList();
         var byTool = store.Query("""

@@ -90,12 +90,14 @@ public sealed class SourceAudit(TrialServices services)
         var reports = run.StandardError.Split('\n')
             .Where(l => l.Contains("ERROR: AddressSanitizer", StringComparison.Ordinal) || l.Contains("runtime error:", StringComparison.Ordinal))
             .Select(l => l.Trim()).Distinct().ToList();
-        // "ran" only when the run got through the cases (the driver's status line) or a sanitizer
-        // spoke; a run that never started or hit the wall clock audited nothing.
-        bool finished = !run.TimedOut && DriverReport.Parse(run.StandardOutput).StatusKind is not null;
+        // "ran" when the run got through the cases (the driver's status line), hung, or a sanitizer
+        // spoke; a run that never started audited nothing.
+        // A hang (confirmed) is the audited program's behaviour, not the tool's failure.
+        bool finished = run.TimedOut || DriverReport.Parse(run.StandardOutput).StatusKind is not null;
         string status = reports.Count > 0 || finished ? "ran" : AuditFinding.ToolError;
         string findingsText = reports.Count > 0 ? string.Join(" | ", reports.Take(4).Select(Shorten))
-            : finished ? "" : $"the sanitizer run did not finish (exit {run.ExitCode}{(run.TimedOut ? ", timed out" : "")}): {Shorten(run.StandardError.Trim().Split('\n')[0])}";
+            : run.TimedOut ? "the program did not finish under the sanitizers (timed out)"
+            : finished ? "" : $"the sanitizer run never started the cases (exit {run.ExitCode}): {Shorten(run.StandardError.Trim().Split('\n')[0])}";
         return new AuditFinding(tool, status, reports.Count > 0, findingsText, run.CommandLine);
     }
 }
