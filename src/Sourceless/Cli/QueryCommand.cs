@@ -20,7 +20,7 @@ public static class QueryCommand
         cmd.SetAction(pr => CliAction.RunAsync(() =>
         {
             string folder = RunFolder.ForResume(pr.GetValue(run)!);
-            using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName), readOnly: true);
+            using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName), readOnly: true, anyVersion: true);
             List<Dictionary<string, object?>> rows;
             try
             {

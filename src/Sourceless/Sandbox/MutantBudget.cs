@@ -11,9 +11,11 @@ namespace Sourceless.Sandbox;
 /// </summary>
 public static class MutantBudget
 {
-    /// <summary>Native children need little; under qemu-user a child also translates the page the
-    /// flip touched before running it.</summary>
-    public static int FloorMs(Isa isa) => isa.IsNative ? 16 : 128;
+    /// <summary>Native children need little; under qemu-user a child also translates the code it
+    /// runs. This is the first look only: a mutant past it is run again with
+    /// <see cref="PersistentRunner.ConfirmFactor"/> times the budget (32 ms native, 256 ms under
+    /// qemu at the floor), and that run decides whether it hung.</summary>
+    public static int FloorMs(Isa isa) => isa.IsNative ? 8 : 64;
 
     public const int CeilingMs = 2048;
 

@@ -21,7 +21,7 @@ public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int Cas
 public sealed class PersistentRunner(ArtifactRunner runner)
 {
     /// <summary>How much larger the budget of a confirmation run is than the first.</summary>
-    public const int ConfirmFactor = 8;
+    public const int ConfirmFactor = 4;
 
     /// <summary>
     /// Runs every mutant, then confirms each one that ran out of its budget before calling it

@@ -30,7 +30,9 @@ public sealed class TrialStore : IDisposable
     /// <summary>Opens (or creates) a store. A file that is not a DuckDB database, or a store of
     /// another schema version, is the user's bad input (exit 2, one line), never a stack trace;
     /// nothing is written to it.</summary>
-    public static TrialStore Open(string path, bool readOnly = false)
+    /// <param name="anyVersion">Read a store of another schema version as it is (raw SQL over its
+    /// tables, `sourceless query`); only with <paramref name="readOnly"/>.</param>
+    public static TrialStore Open(string path, bool readOnly = false, bool anyVersion = false)
     {
         bool existed = File.Exists(path);
         var db = new DuckDBConnection($"Data Source={path}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
@@ -46,7 +48,7 @@ public sealed class TrialStore : IDisposable
         var store = new TrialStore(path, db);
         try
         {
-            store.CheckVersion(existed, readOnly);
+            store.CheckVersion(existed, readOnly, anyVersion && readOnly);
         }
         catch (DuckDBException e)
         {
@@ -61,14 +63,14 @@ public sealed class TrialStore : IDisposable
         return store;
     }
 
-    private void CheckVersion(bool existed, bool readOnly)
+    private void CheckVersion(bool existed, bool readOnly, bool anyVersion)
     {
         bool hasTrial = Convert.ToInt64(Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_name = 'trial'"), System.Globalization.CultureInfo.InvariantCulture) > 0;
         if (existed && !hasTrial)
             throw new UserError($"{Path} is a DuckDB file but not a Sourceless store (no trial table); it was left as it is");
         // Stores from before the version was recorded are version 1.
         string? stored = hasTrial ? GetTrial("schema_version") ?? (existed ? "1" : null) : null;
-        if (stored is not null && stored != Schema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
+        if (!anyVersion && stored is not null && stored != Schema.Version.ToString(System.Globalization.CultureInfo.InvariantCulture))
             throw new UserError($"{Path} was written with store schema version {stored}; this Sourceless reads version {Schema.Version} " +
                 "(docs/store-schema.md). Rerun the trial with this version, or use the Sourceless that wrote it.");
         if (readOnly) return;
