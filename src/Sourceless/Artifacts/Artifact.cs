@@ -3,7 +3,7 @@ using Sourceless.Targets;
 namespace Sourceless.Artifacts;
 
 /// <summary>
-/// An Artifact (DESIGN.md): what a contender produced for one task and target. The machine code
+/// An Artifact (docs/architecture.md): what a contender produced for one task and target. The machine code
 /// is always there, as a flat image whose entry is at offset 0 (docs/bare-bytes-contract.md); the
 /// rest only when the contender really has it: a direct-binary contender has no source to give.
 /// </summary>

@@ -31,7 +31,7 @@ public sealed partial record Disassembly(Isa Isa, IReadOnlyList<Disassembly.Inst
         string image = workspace.ImagePath(code);
         string machine = isa.Name switch { "x86_64" => "i386:x86-64", "aarch64" => "aarch64", _ => "riscv:rv64" };
         var r = await tools.RunAsync(isa.Objdump, ["-D", "-b", "binary", "-m", machine, "--adjust-vma=0x" + Artifact.ImageAddress.ToString("x", CultureInfo.InvariantCulture), image], ct);
-        if (!r.Succeeded) throw new InvalidOperationException($"{isa.Objdump} failed: {r.ErrorSummary()}");
+        if (!r.Succeeded) throw new ToolFailedException($"disassembling an image for {isa}", r);
         return Parse(isa, r.StandardOutput, imports);
     }
 

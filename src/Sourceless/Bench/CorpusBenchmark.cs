@@ -38,7 +38,7 @@ public sealed class CorpusBenchmark(string work, ToolRunner tools)
         var sw = Stopwatch.StartNew();
         var raw = await tools.RunAsync("sh", ["-c", script], ct, timeout: TimeSpan.FromHours(1));
         double rawSeconds = sw.Elapsed.TotalSeconds;
-        if (!raw.Succeeded) throw new InvalidOperationException("raw compile loop failed: " + raw.ErrorSummary());
+        if (!raw.Succeeded) throw new ToolFailedException("the raw compile loop", raw);
         int objects = Directory.EnumerateFiles(src, "*.o").Count();
         log($"[bench corpus] raw xargs -P{jobs}: {rawSeconds:0.00} s");
         // The same compiles with as many files per compiler run as Sourceless batches: what is
@@ -48,7 +48,7 @@ public sealed class CorpusBenchmark(string work, ToolRunner tools)
         sw.Restart();
         var rawBatch = await tools.RunAsync("sh", ["-c", batched], ct, timeout: TimeSpan.FromHours(1));
         double batchSeconds = sw.Elapsed.TotalSeconds;
-        if (!rawBatch.Succeeded) throw new InvalidOperationException("raw batched compile loop failed: " + rawBatch.ErrorSummary());
+        if (!rawBatch.Succeeded) throw new ToolFailedException("the raw batched compile loop", rawBatch);
         int batchObjects = Directory.EnumerateFiles(src, "*.o").Count();
         log($"[bench corpus] raw xargs -P{jobs} -n {CorpusCompiler.Batch}: {batchSeconds:0.00} s");
 

@@ -6,6 +6,7 @@ using Sourceless.Sandbox;
 using Sourceless.Tasks;
 using Sourceless.Targets;
 using Sourceless.Trials;
+using Sourceless.Tools;
 
 namespace Sourceless.Bench;
 
@@ -106,7 +107,7 @@ public sealed class FlipsBenchmark(string workFolder)
         async Task<string> BuildAsync(string compiler, string source, string output, params string[] flags)
         {
             var r = await services.Tools.RunAsync(compiler, [.. flags, source, "-o", output], ct);
-            if (!r.Succeeded) throw new InvalidOperationException("building the reference probe: " + r.ErrorSummary());
+            if (!r.Succeeded) throw new ToolFailedException("building the reference probe", r);
             return output;
         }
         async Task<double> RateAsync(string program, IReadOnlyList<string> args, int n)

@@ -10,7 +10,7 @@ namespace Sourceless.Cli;
 /// <summary><c>sourceless neural eval|sample|info</c>: the built-in model outside a trial.</summary>
 public static class NeuralCommand
 {
-    public static string DefaultCheckpoint => Path.Combine(Harness.SourcelessHome.Path, "models", "neural", Trainer.ModelCheckpoint);
+    public static string DefaultCheckpoint => Checkpoint.ShippedPath;
 
     public static Command Create()
     {

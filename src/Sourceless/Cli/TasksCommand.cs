@@ -69,7 +69,7 @@ public static class TasksCommand
             int failed = results.Count(r => !r.Ok);
             Console.WriteLine($"{selected.Count} tasks x {targetList.Count} targets: {results.Count - failed} checks passed, {failed} failed ({sw.Elapsed.TotalSeconds:0.0}s)");
             foreach (var r in results.Where(r => !r.Ok)) Console.WriteLine($"BROKEN {r.Task} [{r.Variant}] {r.Target}: {r.Detail}");
-            return failed == 0 ? 0 : CliAction.BrokenTaskExit;
+            return failed == 0 ? 0 : CliAction.UserErrorExit;
         }));
 
         var cmd = new Command("tasks", "Inspect and validate the task suite.");

@@ -12,7 +12,7 @@ public static class TrialCommand
     public static Command Create()
     {
         var tasks = new Option<string?>("--tasks") { Description = "Tasks to run: 'all' (default), a count N (spread over categories), or names separated by commas." };
-        var contenders = new Option<string?>("--contenders") { Description = $"Contenders, comma-separated: gcc, clang, noisy:P (P = bit-flip rate per bit), neural (the built-in model, greedy), neural:T (sampled at temperature T), llm:URL#hex|asm|c (any OpenAI-compatible endpoint, e.g. llm:http://127.0.0.1:8080/v1#hex; see the --llm-* options). Default: {Contenders.ContenderRegistry.Defaults}." };
+        var contenders = new Option<string?>("--contenders") { Description = Contenders.ContenderRegistry.HelpText };
         var targets = new Option<string?>("--targets") { Description = "Targets isa/compiler/level, comma-separated; '*' matches any part; 'all' = 3 ISAs x gcc,clang x -O0,-O2,-O3. Default: */*/-O2." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for random test inputs and noisy contenders (default 1). Same seed, same inputs: same results." };
         var generations = new Option<int?>("--generations", "-k") { Description = "Generations per task and target, for the determinism measure (default 3)." };
@@ -35,20 +35,18 @@ public static class TrialCommand
 
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +
-            "With no options: all built-in tasks, contenders gcc, clang and noisy:0.001, targets x86_64, aarch64 and riscv64 at -O2.");
+            $"With no options: all built-in tasks, contenders {Contenders.ContenderRegistry.Defaults}, targets x86_64, aarch64 and riscv64 at -O2.");
         foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, llmModel, llmKeyEnv, llmTemperature, llmMaxTokens, llmConcurrency, llmTimeout, llmRetries, jobs, outDir, resume, json, suite }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             string? resumeDir = pr.GetValue(resume);
             if (resumeDir is not null)
             {
-                var given = new (string Name, bool Set)[]
-                {
-                    ("--tasks", pr.GetValue(tasks) is not null), ("--contenders", pr.GetValue(contenders) is not null),
-                    ("--targets", pr.GetValue(targets) is not null), ("--seed", pr.GetValue(seed) is not null),
-                    ("--generations", pr.GetValue(generations) is not null), ("--out", pr.GetValue(outDir) is not null), ("--suite", pr.GetValue(suite) is not null),
-                    ("--flips", pr.GetValue(flips) is not null), ("--typos", pr.GetValue(typos) is not null), ("--fault-tasks", pr.GetValue(faultTasks) is not null),
-                }.Where(g => g.Set).Select(g => g.Name).ToList();
+                // Every option that is a setting of the trial (all but how this process runs: --resume,
+                // --jobs, --json) is refused the same way: the stored settings make it the same trial.
+                string[] process = ["--resume", "--jobs", "--json"];
+                var given = cmd.Options.Where(o => !process.Contains(o.Name) && pr.GetResult(o)?.IdentifierToken is not null)
+                    .Select(o => o.Name).ToList();
                 if (given.Count > 0)
                     throw new UserError($"--resume continues the stored trial with its own settings; drop {string.Join(", ", given)}");
             }

@@ -10,6 +10,17 @@ namespace Sourceless.Contenders;
 /// symbols, relocations and DWARF) and the list of imports it calls.</summary>
 public sealed class CompilerContender(string compiler, ContenderServices services) : IContender
 {
+    /// <summary>"gcc" or "clang": no argument.</summary>
+    public sealed class Kind(string compiler) : IContenderKind
+    {
+        public string Prefix => compiler;
+        public string Syntax => compiler;
+        public string Help => $"the task's reference C through the real {compiler}";
+        public bool Matches(string name) => name == compiler;
+        public string Canonical(string name) => compiler;
+        public IContender Create(string canonical, ContenderContext context) => context.Compilers[compiler];
+    }
+
     public string Name => compiler;
 
     public string Description => $"reference C source compiled by {compiler} (real toolchain, cross for aarch64/riscv64)";

@@ -1,15 +1,30 @@
-using System.Globalization;
-
 namespace Sourceless.Contenders;
 
-/// <summary>Turns contender names from the command line into contenders. Known: gcc, clang,
-/// noisy:P (P a bit-flip rate in [0, 1]), neural and neural:T (the built-in model, greedy or at
-/// temperature T).</summary>
+/// <summary>Turns contender names from the command line into contenders, through the registered
+/// kinds (<see cref="IContenderKind"/>): each kind parses and names its own.</summary>
 public static class ContenderRegistry
 {
+    /// <summary>Every kind, one line each: the registration.</summary>
+    public static readonly IReadOnlyList<IContenderKind> Kinds =
+    [
+        new CompilerContender.Kind("gcc"),
+        new CompilerContender.Kind("clang"),
+        new NoisyContender.Kind(),
+        new NeuralContender.Kind(),
+        new Llm.LlmContender.Kind(),
+    ];
+
+    /// <summary>The contenders of a trial when none are named.</summary>
     public const string Defaults = "gcc,clang,noisy:0.001,neural";
 
-    public static readonly IReadOnlyList<string> Known = ["gcc", "clang", "noisy:P", "neural", "neural:T", "llm:URL#hex|asm|c"];
+    public static IReadOnlyList<string> Known => Kinds.Select(k => k.Syntax).ToList();
+
+    /// <summary>Help for --contenders: the defaults and every kind with its line.</summary>
+    public static string HelpText =>
+        $"Comma-separated contenders (default: {Defaults}). " + string.Join("; ", Kinds.Select(k => $"{k.Syntax}: {k.Help}")) + ".";
+
+    /// <summary>The kind a name is of, or null.</summary>
+    public static IContenderKind? KindOf(string name) => Kinds.FirstOrDefault(k => k.Matches(name));
 
     /// <summary>Validates names and returns them in canonical spelling, without building anything.</summary>
     public static IReadOnlyList<string> ParseNames(string? text)
@@ -17,15 +32,8 @@ public static class ContenderRegistry
         var result = new List<string>();
         foreach (var name in (string.IsNullOrWhiteSpace(text) ? Defaults : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            string canonical = name switch
-            {
-                "gcc" or "clang" => name,
-                _ when name.StartsWith("noisy:", StringComparison.Ordinal) => "noisy:" + ParseRate(name).ToString("0.######", CultureInfo.InvariantCulture),
-                "neural" => name,
-                _ when name.StartsWith("llm:", StringComparison.Ordinal) => Llm.LlmSettings.CanonicalName(name),
-                _ when name.StartsWith("neural:", StringComparison.Ordinal) => ParseTemperature(name) is var t && t == 0 ? "neural" : "neural:" + t.ToString("0.###", CultureInfo.InvariantCulture),
-                _ => throw new UserError($"unknown contender '{name}' (known: {string.Join(", ", Known)})"),
-            };
+            var kind = KindOf(name) ?? throw new UserError($"unknown contender '{name}' (known: {string.Join(", ", Known)})");
+            string canonical = kind.Canonical(name);
             if (result.Contains(canonical)) throw new UserError($"contender '{canonical}' given twice");
             result.Add(canonical);
         }
@@ -35,35 +43,9 @@ public static class ContenderRegistry
 
     public static IReadOnlyList<IContender> Parse(string? text, ContenderServices services, Llm.LlmSettings? llm = null, string? cacheDir = null)
     {
-        var compilers = new Dictionary<string, IContender>
-        {
-            ["gcc"] = new CompilerContender("gcc", services),
-            ["clang"] = new CompilerContender("clang", services),
-        };
-        return ParseNames(text).Select(name => name switch
-        {
-            _ when name.StartsWith("noisy:", StringComparison.Ordinal) => new NoisyContender(ParseRate(name), compilers),
-            "neural" => new NeuralContender(0, NeuralContender.DefaultCheckpointPath),
-            _ when name.StartsWith("llm:", StringComparison.Ordinal) =>
-                new Llm.LlmContender(name, llm ?? Llm.LlmSettings.Default, services, cacheDir ?? Corpus.CorpusOptions.DefaultCache),
-            _ when name.StartsWith("neural:", StringComparison.Ordinal) => new NeuralContender(ParseTemperature(name), NeuralContender.DefaultCheckpointPath),
-            _ => compilers[name],
-        }).ToList();
-    }
-
-    private static double ParseTemperature(string name)
-    {
-        string text = name["neural:".Length..];
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) || t < 0 || t > 5 || double.IsNaN(t))
-            throw new UserError($"contender '{name}': T must be a sampling temperature between 0 and 5, e.g. neural:0.7");
-        return t;
-    }
-
-    private static double ParseRate(string name)
-    {
-        string text = name["noisy:".Length..];
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p < 0 || p > 1 || double.IsNaN(p))
-            throw new UserError($"contender '{name}': P must be a bit-flip rate between 0 and 1, e.g. noisy:0.001");
-        return p;
+        var compilers = new Dictionary<string, IContender>(StringComparer.Ordinal);
+        foreach (var kind in Kinds.OfType<CompilerContender.Kind>()) compilers[kind.Prefix] = new CompilerContender(kind.Prefix, services);
+        var context = new ContenderContext(services, compilers, llm ?? Llm.LlmSettings.Default, cacheDir ?? Corpus.CorpusOptions.DefaultCache);
+        return ParseNames(text).Select(name => compilers.TryGetValue(name, out var compiler) ? compiler : KindOf(name)!.Create(name, context)).ToList();
     }
 }

@@ -2,7 +2,7 @@ using Sourceless.Targets;
 
 namespace Sourceless.Contenders;
 
-/// <summary>A Contender (DESIGN.md): turns a task into machine code for a target. Adding one means
+/// <summary>A Contender (docs/architecture.md): turns a task into machine code for a target. Adding one means
 /// one class here and one line in <see cref="ContenderRegistry"/>.</summary>
 public interface IContender
 {

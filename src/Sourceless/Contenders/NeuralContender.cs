@@ -16,6 +16,27 @@ namespace Sourceless.Contenders;
 /// </summary>
 public sealed class NeuralContender : IContender
 {
+    /// <summary>"neural" (greedy) or "neural:T" (sampled at temperature T in [0, 5]; 0 is greedy).</summary>
+    public sealed class Kind : IContenderKind
+    {
+        public string Prefix => "neural";
+        public string Syntax => "neural[:T]";
+        public string Help => "the built-in transformer trained here on compiler output, greedy or sampled at temperature T; it serves the targets of its checkpoint";
+        public string Canonical(string name) => NameOf(Temperature(name));
+        public IContender Create(string canonical, ContenderContext context) => new NeuralContender(Temperature(canonical), DefaultCheckpointPath);
+
+        private static double Temperature(string name)
+        {
+            if (name == "neural") return 0;
+            string text = name["neural:".Length..];
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double t) || t < 0 || t > 5 || double.IsNaN(t))
+                throw new UserError($"contender '{name}': T must be a sampling temperature between 0 and 5, e.g. neural:0.7");
+            return t;
+        }
+    }
+
+    private static string NameOf(double temperature) => temperature > 0 ? "neural:" + temperature.ToString("0.###", CultureInfo.InvariantCulture) : "neural";
+
     private readonly Lazy<Checkpoint.Loaded> _checkpoint;
     private readonly string _path;
     private readonly double _temperature;
@@ -32,9 +53,9 @@ public sealed class NeuralContender : IContender
 
     /// <summary>SOURCELESS_NEURAL_CHECKPOINT, or the checkpoint shipped in models/neural.</summary>
     public static string DefaultCheckpointPath =>
-        Environment.GetEnvironmentVariable("SOURCELESS_NEURAL_CHECKPOINT") is { Length: > 0 } p ? Path.GetFullPath(p) : Cli.NeuralCommand.DefaultCheckpoint;
+        Environment.GetEnvironmentVariable("SOURCELESS_NEURAL_CHECKPOINT") is { Length: > 0 } p ? Path.GetFullPath(p) : Checkpoint.ShippedPath;
 
-    public string Name => _temperature > 0 ? "neural:" + _temperature.ToString("0.###", CultureInfo.InvariantCulture) : "neural";
+    public string Name => NameOf(_temperature);
 
     public string Description => $"the built-in transformer trained on compiler output ({Path.GetFileName(Path.GetDirectoryName(_path))}/{Path.GetFileName(_path)}), " +
         (_temperature > 0 ? $"sampled at temperature {_temperature.ToString(CultureInfo.InvariantCulture)}" : "greedy decoding");

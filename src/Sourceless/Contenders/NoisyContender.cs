@@ -13,9 +13,29 @@ namespace Sourceless.Contenders;
 /// </summary>
 public sealed class NoisyContender(double rate, IReadOnlyDictionary<string, IContender> compilers) : IContender
 {
+    /// <summary>"noisy:P", P a bit-flip rate in [0, 1].</summary>
+    public sealed class Kind : IContenderKind
+    {
+        public string Prefix => "noisy";
+        public string Syntax => "noisy:P";
+        public string Help => "the compiler's bytes with seeded independent bit flips at rate P per bit (0 to 1)";
+        public string Canonical(string name) => NameOf(Rate(name));
+        public IContender Create(string canonical, ContenderContext context) => new NoisyContender(Rate(canonical), context.Compilers);
+
+        private static double Rate(string name)
+        {
+            string text = name.Length > "noisy:".Length ? name["noisy:".Length..] : "";
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double p) || p < 0 || p > 1 || double.IsNaN(p))
+                throw new UserError($"contender '{name}': P must be a bit-flip rate between 0 and 1, e.g. noisy:0.001");
+            return p;
+        }
+    }
+
+    private static string NameOf(double rate) => "noisy:" + rate.ToString("0.######", CultureInfo.InvariantCulture);
+
     public double Rate => rate;
 
-    public string Name => "noisy:" + rate.ToString("0.######", CultureInfo.InvariantCulture);
+    public string Name => NameOf(rate);
 
     public string Description => $"the compiler's bytes with seeded independent bit flips at rate {rate.ToString(CultureInfo.InvariantCulture)} per bit";
 

@@ -89,7 +89,7 @@ public static class ProgramSources
                 workingDirectory: scratch.FullName).GetAwaiter().GetResult();
         }
         finally { scratch.Delete(recursive: true); }
-        if (!r.Succeeded) throw new InvalidOperationException($"csmith --seed {s} failed: {r.ErrorSummary()}");
+        if (!r.Succeeded) throw new ToolFailedException($"csmith --seed {s}", r);
         return new CorpusProgram(0, "csmith", $"csmith/{s}", 0, r.StandardOutput, null, [CsmithInclude]);
     }
 

@@ -4,7 +4,7 @@ using Sourceless.Trials;
 namespace Sourceless.Experiments;
 
 /// <summary>
-/// An Experiment (DESIGN.md): one of the essay's concerns, measured. It plans work items over the
+/// An Experiment (docs/architecture.md): one of the essay's concerns, measured. It plans work items over the
 /// trial's artifacts, runs each (writing raw rows to the store), and later scores every contender
 /// 0-100 from those rows alone. Adding one means one class here and one line in
 /// <see cref="ExperimentRegistry"/>.
@@ -25,6 +25,10 @@ public interface IExperiment
 
     /// <summary>Scores, tables and figures, computed from the stored rows only.</summary>
     ReportSection Report(TrialStore store, TrialFacts facts);
+
+    /// <summary>The experiments whose rows this one reads (while running or in its score): the
+    /// runner runs those first (<see cref="ExperimentRegistry.Ordered"/>).</summary>
+    IReadOnlyList<string> Reads => [];
 }
 
 /// <summary>One unit of experiment work: run one artifact's tests on one ISA, for example.</summary>
@@ -37,7 +41,7 @@ public sealed record WorkItem(string Key, string ArtifactId, string Task, Target
 
 public static class ExperimentRegistry
 {
-    // Interpretability runs last: its time budgets come from the reliability runs' measured run times.
+    /// <summary>Every experiment, one line each: the registration (and the report's order).</summary>
     public static IReadOnlyList<IExperiment> All { get; } =
     [
         new ReliabilityExperiment(), new PortabilityExperiment(), new Iteration.IterationExperiment(), new VersionControl.VersionControlExperiment(),
@@ -45,4 +49,30 @@ public static class ExperimentRegistry
         new LearningCurve.LearningCurveExperiment(),
         new InterpretabilityExperiment(),
     ];
+
+    /// <summary>The order the runner runs them in: registration order, except that an experiment
+    /// comes after every one it <see cref="IExperiment.Reads"/>.</summary>
+    public static IReadOnlyList<IExperiment> Ordered { get; } = Order(All);
+
+    public static IReadOnlyList<IExperiment> Order(IReadOnlyList<IExperiment> experiments)
+    {
+        var byId = experiments.ToDictionary(e => e.Id);
+        var result = new List<IExperiment>();
+        var state = new Dictionary<string, bool>(); // false: being placed, true: placed
+        void Place(IExperiment e)
+        {
+            if (state.TryGetValue(e.Id, out bool placed))
+            {
+                if (!placed) throw new InvalidOperationException($"experiments read each other's rows in a cycle through '{e.Id}'");
+                return;
+            }
+            state[e.Id] = false;
+            foreach (var id in e.Reads)
+                Place(byId.TryGetValue(id, out var dep) ? dep : throw new InvalidOperationException($"experiment '{e.Id}' reads '{id}', which is not registered"));
+            state[e.Id] = true;
+            result.Add(e);
+        }
+        foreach (var e in experiments) Place(e);
+        return result;
+    }
 }

@@ -23,6 +23,9 @@ public sealed class InterpretabilityExperiment : IExperiment
     public string Id => "interpretability";
     public Concern Concern => Concern.Interpretability;
 
+    /// <summary>Its CPU budgets come from the reliability runs' measured run times.</summary>
+    public IReadOnlyList<string> Reads => ["reliability"];
+
     public bool RecordsOwnRows => true;
 
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
@@ -154,7 +157,7 @@ public sealed class InterpretabilityExperiment : IExperiment
             $"exhaustively up to {facts.FlipBudget} bits per artifact, a seeded sample above; " +
             $"typos ({facts.TypoBudget} seeded single-character edits per task and compiler) hit the source of contenders that have one. Each mutant ran the hidden tests " +
             "in the persistent runner inside the sandbox. " +
-            $"Hung means: the mutant's test child spent its CPU budget (max(floor, 30 x the task's median passing run time on that ISA from the reliability rows, rounded up to a power of two), floor {MutantBudget.FloorMs(Targets.Isa.X86_64)} ms native and {MutantBudget.FloorMs(Targets.Isa.Parse("aarch64"))} ms under qemu, at most {MutantBudget.CeilingMs} ms), " +
+            $"Hung means: the mutant's test child spent its CPU budget (max(floor, 30 x the task's median passing CPU time on that ISA from the reliability rows, rounded up to a power of two), floor {MutantBudget.FloorMs(Targets.Isa.X86_64)} ms native and {MutantBudget.FloorMs(Targets.Isa.Parse("aarch64"))} ms under qemu, at most {MutantBudget.CeilingMs} ms), " +
             $"and then spent it again when re-run with {PersistentRunner.ConfirmFactor}x that budget: only the confirmation run decides, so a busy machine does not turn a slow mutant into a hung one. " +
             "Re-run any fault with: sourceless rerun RUN FAULT_ID.",
             "score = 100 x max(0, mean over faults of value), value = +1 harmless or reported at the right place (compiler error within one line of the typo, or a crash whose PC maps to the flipped line), 0 a loud failure with no location, -1 silently wrong output",

@@ -15,6 +15,9 @@ public sealed class PortabilityExperiment : IExperiment
     public string Id => "portability";
     public Concern Concern => Concern.Portability;
 
+    /// <summary>Its score reads the reliability runs of each artifact on its own ISA.</summary>
+    public IReadOnlyList<string> Reads => ["reliability"];
+
     public IEnumerable<WorkItem> Plan(TrialContext context)
     {
         var isas = context.Facts.Isas.Select(Isa.Parse).ToList();

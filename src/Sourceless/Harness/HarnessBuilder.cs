@@ -65,7 +65,7 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         args.AddRange(["-L" + libdir, "-ldep", "-Wl,-z,now"]);
         if (linkFlags is not null) args.AddRange(linkFlags);
         var r = await tools.RunAsync(isa.Gcc, args, ct);
-        if (!r.Succeeded) throw new InvalidOperationException($"driver build failed for {folder} on {isa}: {r.ErrorSummary()}");
+        if (!r.Succeeded) throw new ToolFailedException($"building the driver in {folder} for {isa}", r);
         AtomicFile.Publish(temp, output);
         return output;
     }

@@ -27,7 +27,7 @@ public sealed class LibDep(Workspace workspace, ToolRunner tools)
         {
             string temp = AtomicFile.TempPath(so);
             var r = await tools.RunAsync(isa.Gcc, ["-O2", "-fPIC", "-shared", "-Wl,-soname,libdep.so.1", "-o", temp, source], ct);
-            if (!r.Succeeded) throw new InvalidOperationException($"building libdep {version} for {isa}: {r.ErrorSummary()}");
+            if (!r.Succeeded) throw new ToolFailedException($"building libdep {version} for {isa}", r);
             AtomicFile.Publish(temp, so);
         }
         string link = Path.Combine(dir, "libdep.so");

@@ -29,7 +29,7 @@ public static class MadeBinary
         File.Copy(Path.Combine(libdir, "libdep.so.1"), Path.Combine(dir, "libdep.so.1"), overwrite: true);
         var r = await tools.RunAsync(isa.Gcc, [.. HarnessBuilder.RuntimeFlags(build),
             Path.Combine(SourcelessHome.HarnessDir, "sl_made_main.c"), "-o", outFile, "-L" + libdir, "-ldep", "-Wl,-rpath,$ORIGIN", "-Wl,-z,now"], ct);
-        if (!r.Succeeded) throw new InvalidOperationException($"loader build failed: {r.ErrorSummary()}");
+        if (!r.Succeeded) throw new ToolFailedException("building the loader of the made binary", r);
         return outFile;
     }
 }

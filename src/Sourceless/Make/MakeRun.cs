@@ -29,7 +29,7 @@ public sealed class MakeRun(MakeOptions options)
 
     public async Task<(string? Binary, string Card)> RunAsync(TextWriter log, CancellationToken ct)
     {
-        if (!options.Contender.StartsWith("llm:", StringComparison.Ordinal))
+        if (ContenderRegistry.KindOf(options.Contender) is not Contenders.Llm.LlmContender.Kind)
             throw new UserError($"--contender: make needs a model that reads a spec: llm:URL#hex, llm:URL#asm or llm:URL#c (got '{options.Contender}')");
         string outDir = Path.GetFullPath(options.Out);
         bool fresh = !Directory.Exists(outDir);

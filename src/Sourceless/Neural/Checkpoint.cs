@@ -31,6 +31,9 @@ public sealed record TrainingInfo
 /// </summary>
 public static class Checkpoint
 {
+    /// <summary>The checkpoint shipped in the repository (models/neural/model.ckpt).</summary>
+    public static string ShippedPath => Path.Combine(Harness.SourcelessHome.Path, "models", "neural", Trainer.ModelCheckpoint);
+
     private static readonly byte[] Magic = "SLNN1\n"u8.ToArray();
 
     private sealed record Header(

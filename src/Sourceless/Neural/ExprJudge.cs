@@ -100,9 +100,9 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
         await File.WriteAllTextAsync(mainPath, main.ToString(), ct);
         var (tool, args) = CorpusCompiler.Command(target, [], fnsPath, fnsPath + ".o");
         var compiled = await tools.RunAsync(tool, args, ct, timeout: TimeSpan.FromMinutes(5));
-        if (!compiled.Succeeded) throw new InvalidOperationException($"oracle build failed: {compiled.ErrorSummary()}");
+        if (!compiled.Succeeded) throw new ToolFailedException("building the oracle", compiled);
         var linked = await tools.RunAsync(target.Isa.Gcc, ["-O0", "-w", mainPath, fnsPath + ".o", "-o", exe], ct);
-        if (!linked.Succeeded) throw new InvalidOperationException($"oracle link failed: {linked.ErrorSummary()}");
+        if (!linked.Succeeded) throw new ToolFailedException("linking the oracle", linked);
         var limits = sandbox.Limits with { CpuSeconds = 60, WallClock = TimeSpan.FromSeconds(120) };
         var run = await sandbox.RunAsync(new SandboxRequest(target.Isa, exe, [], [exe], new Dictionary<string, string>(), limits), ct);
         var lines = ParseLines(run.StandardOutput);
@@ -156,7 +156,7 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
         if (File.Exists(output)) return output;
         string temp = AtomicFile.TempPath(output);
         var r = await tools.RunAsync(isa.Gcc, [.. HarnessBuilder.RuntimeFlags(), source, "-o", temp], ct);
-        if (!r.Succeeded) throw new InvalidOperationException($"exprcheck build failed on {isa}: {r.ErrorSummary()}");
+        if (!r.Succeeded) throw new ToolFailedException($"building exprcheck for {isa}", r);
         AtomicFile.Publish(temp, output);
         return output;
     }

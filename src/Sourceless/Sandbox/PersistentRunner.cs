@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Sourceless.Harness;
 using Sourceless.Targets;
+using Sourceless.Tools;
 
 namespace Sourceless.Sandbox;
 
@@ -103,7 +104,7 @@ public sealed class PersistentRunner(ArtifactRunner runner)
             bool transient = ready is null && error.StartsWith("bwrap:", StringComparison.Ordinal)
                 && error.Contains("Resource temporarily unavailable", StringComparison.Ordinal);
             if (!transient || attempt == 4)
-                throw new InvalidOperationException($"persistent runner did not start: {ready} {error}".TrimEnd());
+                throw new ToolFailedException("starting the persistent runner", "bwrap", session.CommandLine, $"{ready}\n{error}".Trim());
             await Task.Delay(100 * attempt * attempt, ct);
         }
     }

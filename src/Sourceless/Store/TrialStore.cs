@@ -281,6 +281,14 @@ public sealed class TrialStore : IDisposable
 
     private void MarkDone(string item) => Execute("INSERT OR REPLACE INTO done VALUES ($1, $2, $3)", item, Session, Now());
 
+    /// <summary>Marks an item done unless its rows already did (in their own transaction): the
+    /// runner's last word on every item, so an item that stored nothing is not redone on resume.</summary>
+    public void EnsureDone(string item)
+    {
+        lock (_gate)
+            if (Scalar("SELECT 1 FROM done WHERE item = $1", item) is null) MarkDone(item);
+    }
+
     private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     private DuckDBCommand Command(string sql, params object?[] args)

@@ -1,6 +1,6 @@
 namespace Sourceless.Targets;
 
-/// <summary>A Target (DESIGN.md): ISA x compiler x optimisation level, written "x86_64/gcc/-O2".
+/// <summary>A Target (docs/architecture.md): ISA x compiler x optimisation level, written "x86_64/gcc/-O2".
 /// A contender asked for a target produces machine code for that ISA; the compiler and level
 /// name the compiler output it competes with (noisy and neural contenders imitate it).</summary>
 public sealed record Target(Isa Isa, string Compiler, string OptLevel)

@@ -1,7 +1,7 @@
 namespace Sourceless.Tasks;
 
 /// <summary>
-/// A Task (DESIGN.md): one unit of software with a spec, a C signature, a reference source, I/O
+/// A Task (docs/architecture.md): one unit of software with a spec, a C signature, a reference source, I/O
 /// tests and a change request. Loaded from one folder of the suite (docs/task-format.md).
 /// </summary>
 public sealed record TaskDefinition(

@@ -6,6 +6,10 @@ namespace Sourceless.Trials;
 /// folder given to --resume.</summary>
 public static class RunFolder
 {
+    /// <summary>The run folder this process chose (new or resumed), for the message of an internal
+    /// error; null before one is chosen.</summary>
+    public static string? Current { get; private set; }
+
     public static string ForNewRun(string? requested)
     {
         string path;
@@ -21,9 +25,10 @@ public static class RunFolder
             path = Path.GetFullPath(Path.Combine("runs", stamp));
             for (int i = 2; Directory.Exists(path); i++) path = Path.GetFullPath(Path.Combine("runs", $"{stamp}-{i}"));
         }
+        // Any folder will do, a mode-700 one from mktemp -d included: the sandbox is given the run's
+        // files by bwrap, which resolves them as the caller (Sandbox/SandboxFileSystem.cs).
         Directory.CreateDirectory(path);
-        CheckReadableBySandbox(path);
-        return path;
+        return Current = path;
     }
 
     public static string ForResume(string requested)
@@ -31,18 +36,6 @@ public static class RunFolder
         string path = Path.GetFullPath(requested);
         if (!File.Exists(Path.Combine(path, Store.TrialStore.FileName)))
             throw new UserError($"--resume {requested}: no {Store.TrialStore.FileName} there, so it is not a Sourceless run folder");
-        return path;
-    }
-
-    /// <summary>The sandbox runs as an unprivileged uid that must reach the drivers and images in
-    /// the run folder: every parent folder needs the "x" bit for others.</summary>
-    private static void CheckReadableBySandbox(string path)
-    {
-        for (var dir = new DirectoryInfo(path); dir is not null; dir = dir.Parent)
-        {
-            var mode = File.GetUnixFileMode(dir.FullName);
-            if (!mode.HasFlag(UnixFileMode.OtherExecute))
-                throw new UserError($"the run folder {path} is inside {dir.FullName}, which the sandbox's unprivileged uid cannot enter (mode {Convert.ToString((int)mode, 8)}); choose another --out");
-        }
+        return Current = path;
     }
 }

@@ -53,8 +53,8 @@ public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<
             targets.Select(t => t.Split('/')[0]).Distinct().ToList(),
             int.Parse(Get("generations"), System.Globalization.CultureInfo.InvariantCulture),
             ulong.Parse(Get("seed"), System.Globalization.CultureInfo.InvariantCulture), Get("tasks").Split(','),
-            int.Parse(store.GetTrial("flips") ?? "48", System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(store.GetTrial("typos") ?? "8", System.Globalization.CultureInfo.InvariantCulture),
+            store.GetTrial("flips") is { } flips ? int.Parse(flips, System.Globalization.CultureInfo.InvariantCulture) : TrialOptions.DefaultFlips,
+            store.GetTrial("typos") is { } typos ? int.Parse(typos, System.Globalization.CultureInfo.InvariantCulture) : TrialOptions.DefaultTypos,
             // Stores from before fault_tasks existed injected faults into every task.
             store.GetTrial("fault_tasks") is { } ft ? ft.Split(',', StringSplitOptions.RemoveEmptyEntries) : Get("tasks").Split(','));
     }

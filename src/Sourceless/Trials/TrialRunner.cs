@@ -16,7 +16,7 @@ namespace Sourceless.Trials;
 public sealed record TrialResult(string Folder, ReportModel Report, IReadOnlyList<(string Stage, double Seconds, int Items)> Stages, double ElapsedSeconds);
 
 /// <summary>
-/// Runs a Trial (DESIGN.md): tasks x contenders x targets x experiments. Stages: setup (toolchain
+/// Runs a Trial (docs/architecture.md): tasks x contenders x targets x experiments. Stages: setup (toolchain
 /// check, libdep, hidden test plans), generate (every contender's k generations), one stage per
 /// experiment, report. Every work item is stored whole or not at all, so --resume redoes only
 /// what is missing.
@@ -94,7 +94,7 @@ public sealed class TrialRunner(TrialOptions options)
 
         // One stage per experiment.
         var context = new TrialContext(services, store, plans, slots, facts, variants, changes);
-        foreach (var experiment in ExperimentRegistry.All)
+        foreach (var experiment in ExperimentRegistry.Ordered)
         {
             sw.Restart();
             var items = experiment.Plan(context).Where(i => !done.Contains(i.Key)).ToList();
@@ -103,6 +103,7 @@ public sealed class TrialRunner(TrialOptions options)
             {
                 var rows = await experiment.RunAsync(item, context, token);
                 if (!experiment.RecordsOwnRows) store.RecordExecutions(item.Key, rows);
+                store.EnsureDone(item.Key);
                 p.Tick();
             });
             Stage(experiment.Id, sw, items.Count, store);

@@ -65,7 +65,7 @@ public sealed class BadFileSpecs : IDisposable
         Assert.Equal(bytes.Length / 2, new FileInfo(file).Length);
     }
 
-    [Fact]
+    [Fact, Trait(Quick.Trait, Quick.Value)]
     public void A_torn_last_line_of_the_training_log_is_dropped_and_a_bad_middle_line_is_an_error()
     {
         string log = _tmp.Sub("train-log.jsonl");
@@ -78,7 +78,7 @@ public sealed class BadFileSpecs : IDisposable
         Assert.Contains("train-log.jsonl:2", Assert.Throws<UserError>(() => TrainingLog.Read(log)).Message);
     }
 
-    [Fact]
+    [Fact, Trait(Quick.Trait, Quick.Value)]
     public void A_huge_buffer_size_in_a_task_file_is_a_task_format_error()
     {
         string dir = _tmp.Sub("caesar");

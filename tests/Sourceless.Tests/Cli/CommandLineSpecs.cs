@@ -67,6 +67,13 @@ public sealed class CommandLineSpecs : IDisposable
         var r2 = await Support.Cli.RunAsync(["trial", "--resume", _tmp.Path, "--seed", "3"], ct);
         Assert.Equal(2, r2.ExitCode);
         Assert.Contains("drop --seed", OneLine(r2.Stderr));
+        // Every setting, including the ones with defaults and switches, is refused the same way.
+        foreach (var (flag, value) in new[] { ("--llm-model", "other"), ("--llm-retries", "1"), ("--learning-curve", null), ("--fault-tasks", "all") })
+        {
+            var r3 = await Support.Cli.RunAsync(value is null ? ["trial", "--resume", _tmp.Path, flag] : ["trial", "--resume", _tmp.Path, flag, value], ct);
+            Assert.Equal(2, r3.ExitCode);
+            Assert.Contains($"drop {flag}", OneLine(r3.Stderr));
+        }
     }
 
     [Fact(Timeout = 60_000)]

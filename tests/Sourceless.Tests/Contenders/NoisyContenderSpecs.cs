@@ -3,6 +3,7 @@ using Sourceless.Tasks;
 
 namespace Sourceless.Tests.Contenders;
 
+[Trait(Quick.Trait, Quick.Value)]
 public sealed class NoisyContenderSpecs
 {
     private static int BitsDiffering(byte[] a, byte[] b) => a.Zip(b).Sum(p => System.Numerics.BitOperations.PopCount((uint)(p.First ^ p.Second)));

@@ -4,6 +4,7 @@ namespace Sourceless.Tests.Neural;
 
 /// <summary>The hand-written backward pass against finite differences of the real forward pass
 /// (OpenBLAS products and all), on a model small enough to probe every tensor.</summary>
+[Trait(Quick.Trait, Quick.Value)]
 public sealed class TransformerSpecs
 {
     private static readonly ModelConfig Tiny = new(Vocab: 23, Context: 12, Dim: 8, Layers: 2, Heads: 2, Mlp: 16);

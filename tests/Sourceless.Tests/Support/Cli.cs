@@ -25,9 +25,12 @@ public static class Cli
         return psi;
     }
 
-    public static async Task<Result> RunAsync(IEnumerable<string> args, CancellationToken ct, string? workingDirectory = null)
+    public static async Task<Result> RunAsync(IEnumerable<string> args, CancellationToken ct, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var p = Process.Start(StartInfo(args, workingDirectory))!;
+        var psi = StartInfo(args, workingDirectory);
+        if (environment is not null) foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync(ct);
         var stderr = p.StandardError.ReadToEndAsync(ct);
         await p.WaitForExitAsync(ct);

@@ -4,6 +4,7 @@ using Sourceless.Tests.Support;
 
 namespace Sourceless.Tests.Tasks;
 
+[Trait(Quick.Trait, Quick.Value)]
 public sealed class TaskFormatSpecs : IDisposable
 {
     private readonly TempFolder _tmp = new("sl-taskfmt");

@@ -3,6 +3,7 @@ using Sourceless.Values;
 
 namespace Sourceless.Tests.Values;
 
+[Trait(Quick.Trait, Quick.Value)]
 public sealed class ValueSyntaxSpecs
 {
     private static readonly ScalarType Int = ScalarType.Lookup("int")!;

@@ -21,6 +21,18 @@ namespace Sourceless.Contenders.Llm;
 /// </summary>
 public sealed class LlmContender : IContender
 {
+    /// <summary>"llm:URL#hex|asm|c": any OpenAI-compatible endpoint, in one of three modes.</summary>
+    public sealed class Kind : IContenderKind
+    {
+        public const string Word = "llm";
+        public string Prefix => Word;
+        public string Syntax => "llm:URL#hex|asm|c";
+        public string Help => "any OpenAI-compatible model at URL, writing hex bytes, assembly or C (options: --llm-*)";
+        public bool Matches(string name) => name.StartsWith(Word + ":", StringComparison.Ordinal);
+        public string Canonical(string name) => LlmSettings.CanonicalName(name);
+        public IContender Create(string canonical, ContenderContext context) => new LlmContender(canonical, context.Llm, context.Services, context.CacheDir);
+    }
+
     private readonly Uri _endpoint;
     private readonly LlmMode _mode;
     private readonly LlmSettings _settings;

@@ -45,7 +45,7 @@ public sealed record LlmSettings
     /// <summary>"llm:URL#mode" into its endpoint and mode (hex when the fragment is missing).</summary>
     public static (Uri Endpoint, LlmMode Mode) ParseName(string name)
     {
-        string rest = name["llm:".Length..];
+        string rest = name[(LlmContender.Kind.Word.Length + 1)..];
         int hash = rest.LastIndexOf('#');
         string url = hash < 0 ? rest : rest[..hash], mode = hash < 0 ? "hex" : rest[(hash + 1)..];
         if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != "http" && uri.Scheme != "https"))
@@ -63,6 +63,6 @@ public sealed record LlmSettings
     public static string CanonicalName(string name)
     {
         var (uri, mode) = ParseName(name);
-        return $"llm:{uri.AbsoluteUri.TrimEnd('/')}#{mode.ToString().ToLower(CultureInfo.InvariantCulture)}";
+        return $"{LlmContender.Kind.Word}:{uri.AbsoluteUri.TrimEnd('/')}#{mode.ToString().ToLower(CultureInfo.InvariantCulture)}";
     }
 }

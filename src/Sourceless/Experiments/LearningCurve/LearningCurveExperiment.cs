@@ -29,7 +29,7 @@ public sealed class LearningCurveExperiment : IExperiment
 
     public IEnumerable<WorkItem> Plan(TrialContext context)
     {
-        if (!context.Facts.Contenders.Any(c => c == "neural" || c.StartsWith("neural:", StringComparison.Ordinal))) yield break;
+        if (!context.Facts.Contenders.Any(c => ContenderRegistry.KindOf(c) is NeuralContender.Kind)) yield break;
         var slot = context.Slots.FirstOrDefault();
         if (slot is null) yield break;
         yield return new WorkItem($"{Id}|shipped", "", "", slot.Target, slot.Target.Isa, 0);

@@ -26,11 +26,7 @@ public sealed class VersionControlExperiment : IExperiment
     {
         var v2 = StoredArtifact.Load(context.Store, item.ArtifactId);
         var v1 = v2 is null ? null : StoredArtifact.Load(context.Store, Artifacts.ArtifactKey.Of(v2.Task, "v1", v2.Contender, v2.Target, 0));
-        if (v1 is null || v2 is null)
-        {
-            context.Store.RecordRows(item.Key, "diffs", []);
-            return [];
-        }
+        if (v1 is null || v2 is null) return []; // nothing to look at: the runner marks the item done
         var d = await DiffAsync(v1, v2, context.Plans[item.Task].Task.Signature.Name, context.Services, ct);
         context.Store.RecordRows(item.Key, "diffs",
             [[item.ArtifactId, v2.Id, v1.Id, d.SourceLinesChanged, d.SourceDiff, v1.Code.Length, v2.Code.Length, d.BytesChanged, d.BsdiffBytes,

@@ -1,9 +1,10 @@
 using Sourceless.Experiments.VersionControl;
 using Sourceless.Tasks;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.VersionControl;
 
 /// <summary>The shortest edit script behind both sides of the version-control diff.</summary>
+[Trait(Quick.Trait, Quick.Value)]
 public sealed class EditScriptSpecs
 {
     [Fact]

@@ -6,7 +6,7 @@ using Microsoft.Extensions.AI;
 using OpenAI;
 using Sourceless.Tests.Support;
 
-namespace Sourceless.Tests.Llm;
+namespace Sourceless.Tests.Serving;
 
 /// <summary>
 /// `sourceless serve` as a real process on a loopback port, with the shipped checkpoint: the

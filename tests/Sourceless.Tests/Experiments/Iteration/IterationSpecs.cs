@@ -4,7 +4,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.Iteration;
 
 /// <summary>Experiment 1 on planted cases: the change plan, an artifact that ignored the change
 /// request, and the edit measured in the contender's own unit.</summary>

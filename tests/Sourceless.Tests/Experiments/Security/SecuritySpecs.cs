@@ -5,7 +5,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.Security;
 
 /// <summary>Experiment 9 on the planted-vulnerability tasks: real cppcheck, gcc -fanalyzer,
 /// clang-tidy and a sanitizer run in the sandbox; binary inspection on crafted bytes.</summary>

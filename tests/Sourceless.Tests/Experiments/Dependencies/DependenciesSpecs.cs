@@ -7,7 +7,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.Dependencies;
 
 /// <summary>Experiment 8: libdep v1.0 swapped for v1.1 under unchanged bytes, against a planted
 /// artifact that inlined v1.0's bug instead of calling the library.</summary>

@@ -9,7 +9,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.Interpretability;
 
 /// <summary>
 /// The fault classifier of experiment 2 on planted cases whose right answer is known by

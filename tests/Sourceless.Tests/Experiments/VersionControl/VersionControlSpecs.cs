@@ -3,7 +3,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.VersionControl;
 
 /// <summary>Experiment 5 on planted diffs with known hunks, through real diff, bsdiff and addr2line.</summary>
 public sealed class VersionControlSpecs : IDisposable

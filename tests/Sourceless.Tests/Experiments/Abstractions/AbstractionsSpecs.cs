@@ -3,7 +3,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.Abstractions;
 
 /// <summary>Experiment 7: what structure readelf and the symbol table recover, with and without.</summary>
 public sealed class AbstractionsSpecs : IDisposable

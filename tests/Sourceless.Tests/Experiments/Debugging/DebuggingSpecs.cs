@@ -3,7 +3,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Experiments;
+namespace Sourceless.Tests.Experiments.Debugging;
 
 /// <summary>Experiment 6: the gdb checklist on the same bytes with and without the compiler's
 /// symbols, natively and through qemu-user's gdb stub, inside the sandbox.</summary>

@@ -5,7 +5,7 @@ using Sourceless.Targets;
 using Sourceless.Tests.Support;
 using Sourceless.Trials;
 
-namespace Sourceless.Tests.Llm;
+namespace Sourceless.Tests.Contenders.Llm;
 
 /// <summary>
 /// The llm contender against the faults a real endpoint has. The endpoint here is

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Sourceless.Tests.Support;
 
-namespace Sourceless.Tests.Llm;
+namespace Sourceless.Tests.Make;
 
 /// <summary>
 /// `sourceless make` end to end through the real CLI. A model that writes a working program is a
