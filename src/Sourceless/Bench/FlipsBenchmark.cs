@@ -46,7 +46,7 @@ public sealed class FlipsBenchmark(string workFolder)
             var rng = new SplitMix64(SplitMix64.SeedFrom(1, "bench-flips", isa.Name));
             var bits = Enumerable.Range(0, code.Length * 8).OrderBy(_ => rng.NextUInt64()).Take(mutants).ToList();
             var flips = bits.Select(b => new FlipMutant(b, b / 8, (byte)(1 << (b % 8)))).ToList();
-            int budget = MutantBudget.FloorMs(isa);
+            int budget = MutantBudget.Ms(isa);
             var runner = new PersistentRunner(services.Runner);
             await runner.RunAsync(plan, isa, code, [new FlipMutant(-1, -1, 0)], budget, ct); // build and warm the driver outside the timings
 

@@ -50,16 +50,18 @@ public static class TrialCommand
                 if (given.Count > 0)
                     throw new UserError($"--resume continues the stored trial with its own settings; drop {string.Join(", ", given)}");
             }
-            var options = new TrialOptions
+            // Every default lives in TrialOptions: an option not given keeps it.
+            var defaults = new TrialOptions();
+            var options = defaults with
             {
-                Tasks = pr.GetValue(tasks) ?? "all",
-                Contenders = pr.GetValue(contenders) ?? Contenders.ContenderRegistry.Defaults,
-                Targets = pr.GetValue(targets) ?? "default",
-                Seed = pr.GetValue(seed) ?? 1,
-                Generations = pr.GetValue(generations) ?? 3,
-                Flips = pr.GetValue(flips) ?? TrialOptions.DefaultFlips,
-                Typos = pr.GetValue(typos) ?? TrialOptions.DefaultTypos,
-                FaultTasks = pr.GetValue(faultTasks) ?? TrialOptions.DefaultFaultTasks,
+                Tasks = pr.GetValue(tasks) ?? defaults.Tasks,
+                Contenders = pr.GetValue(contenders) ?? defaults.Contenders,
+                Targets = pr.GetValue(targets) ?? defaults.Targets,
+                Seed = pr.GetValue(seed) ?? defaults.Seed,
+                Generations = pr.GetValue(generations) ?? defaults.Generations,
+                Flips = pr.GetValue(flips) ?? defaults.Flips,
+                Typos = pr.GetValue(typos) ?? defaults.Typos,
+                FaultTasks = pr.GetValue(faultTasks) ?? defaults.FaultTasks,
                 LearningCurve = pr.GetValue(learningCurve),
                 Llm = new LlmSettings
                 {

@@ -66,7 +66,7 @@ public sealed class InterpretabilityExperiment : IExperiment
             for (int t = 0; t < drawn.Count; t++) typos.Add(await lab.BuildTypoAsync(refText, drawn[t], t, ct));
         }
         return await lab.RunAsync(code, ctx.Store.ArtifactDebugImage(item.ArtifactId), DrawFlips(code.Length, facts, item.ArtifactId), typos,
-            BudgetMs(ctx.Store, item.Task, item.RunIsa), ct);
+            BudgetMs(item.RunIsa), ct);
     }
 
     /// <summary>The bits to flip: every one when the budget covers the image, else a seeded sample without repeats.</summary>
@@ -81,18 +81,9 @@ public sealed class InterpretabilityExperiment : IExperiment
     public static IReadOnlyList<Typo> DrawTypos(string referenceText, TrialFacts facts, string task, string compiler) =>
         TypoMaker.Draw(referenceText, facts.TypoBudget, new SplitMix64(SplitMix64.SeedFrom(facts.Seed, "typos", task, compiler)));
 
-    /// <summary>The per-mutant CPU budget: 30 times the task's measured run time on that ISA (from the
-    /// reliability runs), at least <see cref="MutantBudget.FloorMs"/>. Rounded up to a power of two
-    /// so that run-to-run jitter in the measurement does not move the budget.</summary>
-    public static int BudgetMs(TrialStore store, string task, Isa isa)
-    {
-        var rows = store.Query("""
-            SELECT median(e.runtime_ns) AS ns FROM executions e JOIN artifacts a USING (artifact_id)
-            WHERE a.task = $1 AND e.run_isa = $2 AND e.runtime_ns IS NOT NULL AND e.outcome = 'passed'
-            """, task, isa.Name);
-        double? ns = rows.Count > 0 && rows[0]["ns"] is not null ? D(rows[0]["ns"]) : null;
-        return MutantBudget.Ms(isa, ns);
-    }
+    /// <summary>The per-mutant CPU budget: fixed per ISA (<see cref="MutantBudget"/>), so it is the same
+    /// on every machine and at every load.</summary>
+    public static int BudgetMs(Isa isa) => MutantBudget.Ms(isa);
 
     private static List<int> Sample(int n, int k, SplitMix64 rng)
     {
@@ -157,8 +148,9 @@ public sealed class InterpretabilityExperiment : IExperiment
             $"exhaustively up to {facts.FlipBudget} bits per artifact, a seeded sample above; " +
             $"typos ({facts.TypoBudget} seeded single-character edits per task and compiler) hit the source of contenders that have one. Each mutant ran the hidden tests " +
             "in the persistent runner inside the sandbox. " +
-            $"Hung means: the mutant's test child spent its CPU budget (max(floor, 30 x the task's median passing CPU time on that ISA from the reliability rows, rounded up to a power of two), floor {MutantBudget.FloorMs(Targets.Isa.X86_64)} ms native and {MutantBudget.FloorMs(Targets.Isa.Parse("aarch64"))} ms under qemu, at most {MutantBudget.CeilingMs} ms), " +
-            $"and then spent it again when re-run with {PersistentRunner.ConfirmFactor}x that budget: only the confirmation run decides, so a busy machine does not turn a slow mutant into a hung one. " +
+            $"Hung means: the mutant's test child spent its CPU budget ({MutantBudget.Ms(Targets.Isa.X86_64)} ms native, {MutantBudget.Ms(Targets.Isa.Parse("aarch64"))} ms under qemu, fixed, never measured), " +
+            $"and then spent it again when re-run with {PersistentRunner.ConfirmFactor}x that budget ({MutantBudget.DecidingMs(Targets.Isa.X86_64)} ms, {MutantBudget.DecidingMs(Targets.Isa.Parse("aarch64"))} ms): only the confirmation run decides, " +
+            "so neither a busy machine nor a faster one turns a slow mutant into a hung one. " +
             "Re-run any fault with: sourceless rerun RUN FAULT_ID.",
             "score = 100 x max(0, mean over faults of value), value = +1 harmless or reported at the right place (compiler error within one line of the typo, or a crash whose PC maps to the flipped line), 0 a loud failure with no location, -1 silently wrong output",
             ScoreSql, scores,

@@ -33,8 +33,7 @@ public sealed class TrainingDataExperiment : IExperiment
         // A resumed trial starts this item again from scratch: its pace must be measured whole.
         if (Directory.Exists(folder)) Directory.Delete(folder, true);
         var s = await new CorpusRunner(options, context.Services.Tools).RunAsync(ct);
-        context.Store.RecordRows(item.Key, "corpus_runs",
-            [["corpus", folder, s.Programs, s.Compiles, s.CompileFailures, s.Records, s.Duplicates, s.Seconds, jobs]]);
+        context.Store.RecordRows(item.Key, [new CorpusRunRow("corpus", folder, s.Programs, s.Compiles, s.CompileFailures, s.Records, s.Duplicates, s.Seconds, jobs)]);
         return [];
     }
 
@@ -65,3 +64,7 @@ public sealed class TrainingDataExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>The corpus made inside the trial (table corpus_runs).</summary>
+[Table("corpus_runs")]
+public sealed record CorpusRunRow(string RowId, string Folder, int Programs, int Compiles, int CompileFailures, int Records, int Duplicates, double Seconds, int Jobs) : IRow;

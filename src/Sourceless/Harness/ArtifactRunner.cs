@@ -51,16 +51,23 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
         return await RunAsync(plan, isa, driver, args(ConfirmFactor), extraPaths, libDepVersion, ct, limits);
     }
 
+    /// <summary>Where the run's own files are inside the sandbox: fixed paths, whatever the run
+    /// folder (so argv, the environment and the stack layout are the same in every run folder).</summary>
+    public const string InsideDriver = "/sl/driver", InsideLib = "/sl/lib", InsideFiles = "/sl/in";
+
     /// <summary>The sandbox request that runs a driver of this plan on an ISA. The sandbox sees the
-    /// driver file and libdep's build, never the plan's folder (its expected outputs, reference
-    /// objects and driver source stay outside).</summary>
+    /// driver file, libdep's build and the named files, at fixed paths under /sl, never the plan's
+    /// folder (its reference objects and driver source stay outside). Arguments naming one of the
+    /// bound host paths are rewritten to its inside path.</summary>
     public async Task<SandboxRequest> RequestAsync(TestPlan plan, Isa isa, string driver, IReadOnlyList<string> args,
         IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
     {
         string libdir = await harness.LibDep.FolderAsync(isa, libDepVersion, ct);
-        return new SandboxRequest(isa, driver, args,
-            [driver, libdir, .. extraPaths],
-            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = libdir });
+        var binds = new List<SandboxBind> { new(driver, InsideDriver), new(libdir, InsideLib) };
+        binds.AddRange(extraPaths.Select((p, i) => new SandboxBind(p, $"{InsideFiles}/{i}{Path.GetExtension(p)}")));
+        var inside = binds.ToDictionary(b => b.Host, b => b.Inside);
+        return new SandboxRequest(isa, InsideDriver, args.Select(a => inside.GetValueOrDefault(a, a)).ToList(), [],
+            new Dictionary<string, string> { ["LD_LIBRARY_PATH"] = InsideLib }) { Binds = binds };
     }
 
     public HarnessBuilder Harness => harness;

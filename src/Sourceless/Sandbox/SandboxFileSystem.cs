@@ -55,6 +55,19 @@ public static class SandboxFileSystem
             .Concat(request.ReadOnlyPaths.Select(p => (Path: Path.GetFullPath(p), Option: "--ro-bind")))
             .DistinctBy(b => b.Path).OrderBy(b => b.Path.Length).ThenBy(b => b.Path, StringComparer.Ordinal);
         foreach (var (path, option) in binds) Bind(option, path);
+        foreach (var bind in request.Binds)
+        {
+            string inside = Path.GetFullPath(bind.Inside);
+            var parents = new List<string>();
+            for (var p = Path.GetDirectoryName(inside); p is not null && p != "/" && !made.Contains(p); p = Path.GetDirectoryName(p)) parents.Add(p);
+            parents.Reverse();
+            foreach (var p in parents)
+            {
+                args.AddRange(["--perms", "0755", "--dir", p]);
+                made.Add(p);
+            }
+            args.AddRange(["--ro-bind", Path.GetFullPath(bind.Host), inside]);
+        }
         args.AddRange(["--remount-ro", "/"]);
         return args;
     }

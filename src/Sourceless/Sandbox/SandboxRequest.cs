@@ -27,4 +27,12 @@ public sealed record SandboxRequest(
     /// <summary>The working folder inside the sandbox: the private scratch unless a build needs
     /// its own (writable) folder.</summary>
     public string WorkingDirectory { get; init; } = "/tmp";
+
+    /// <summary>Host files or folders shown read-only at a fixed path inside (the driver at
+    /// /sl/driver, say): what the program sees, its argv and its environment then do not depend
+    /// on where the run folder is, and neither does the stack layout a mutant may compute with.</summary>
+    public IReadOnlyList<SandboxBind> Binds { get; init; } = [];
 }
+
+/// <summary>A host path shown read-only at another path inside the sandbox.</summary>
+public sealed record SandboxBind(string Host, string Inside);

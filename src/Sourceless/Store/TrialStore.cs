@@ -223,24 +223,21 @@ public sealed class TrialStore : IDisposable
         }
     }
 
-    /// <summary>Stores one work item's rows of an experiment's own table (docs/store-schema.md)
-    /// with its done marker, in one transaction. Each row is the table's columns in order, from
-    /// row_id up to but not including the session, which is added here.</summary>
-    public void RecordRows(string item, string table, IEnumerable<object?[]> rows) => RecordRows(item, (table, rows));
-
-    /// <summary>Rows of several tables for one work item, in one transaction.</summary>
-    public void RecordRows(string item, params (string Table, IEnumerable<object?[]> Rows)[] tables)
+    /// <summary>Stores one work item's rows of experiments' own tables (typed records, <see cref="IRow"/>)
+    /// with its done marker, in one transaction: a killed run holds the whole item or none of it.</summary>
+    public void RecordRows(string item, params IEnumerable<IRow>[] groups)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction();
-            foreach (var (table, rows) in tables)
-                foreach (var row in rows)
-                {
-                    Execute($"DELETE FROM {table} WHERE row_id = $1", row[0]);
-                    string holes = string.Join(", ", Enumerable.Range(1, row.Length + 1).Select(i => "$" + i));
-                    Execute($"INSERT INTO {table} VALUES ({holes})", [.. row, Session]);
-                }
+            foreach (var row in groups.SelectMany(g => g))
+            {
+                var map = RowMap.Of(row.GetType());
+                Execute($"DELETE FROM {map.Table} WHERE row_id = $1", row.RowId);
+                string columns = string.Join(", ", map.Columns.Append("session"));
+                string holes = string.Join(", ", Enumerable.Range(1, map.Columns.Count + 1).Select(i => "$" + i));
+                Execute($"INSERT INTO {map.Table} ({columns}) VALUES ({holes})", [.. map.Values(row), Session]);
+            }
             MarkDone(item);
             tx.Commit();
         }

@@ -17,7 +17,7 @@ public sealed class CommandLineSpecs : IDisposable
     {
         var r = await Support.Cli.RunAsync(["trial", "--contenders", "gcc,icc", "--out", _tmp.Sub("run")], TestContext.Current.CancellationToken);
         Assert.Equal(2, r.ExitCode);
-        Assert.Equal("error: unknown contender 'icc' (known: gcc, clang, noisy:P, neural, neural:T, llm:URL#hex|asm|c)", OneLine(r.Stderr));
+        Assert.Equal("error: unknown contender 'icc' (known: gcc, clang, noisy:P, neural[:T], llm:URL#hex|asm|c)", OneLine(r.Stderr));
     }
 
     [Fact(Timeout = 60_000)]
@@ -76,22 +76,29 @@ public sealed class CommandLineSpecs : IDisposable
         }
     }
 
-    [Fact(Timeout = 60_000)]
-    public async Task A_missing_toolchain_is_named()
+    [Theory(Timeout = 60_000)]
+    [InlineData("riscv64-linux-gnu-gcc")]
+    [InlineData("gdb")]          // the debugging experiment's tool is checked like a compiler
+    [InlineData("gdb-multiarch")]
+    [InlineData("bsdiff")]
+    public async Task A_missing_toolchain_is_named(string missing)
     {
-        // A PATH holding everything but the riscv64 cross compiler.
-        string bin = _tmp.Sub("bin");
+        // A PATH holding everything the default trial needs but one tool.
+        string bin = _tmp.Sub("bin-" + missing);
         Directory.CreateDirectory(bin);
-        foreach (var tool in new[] { "gcc", "clang", "ld", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-ld", "riscv64-linux-gnu-ld", "qemu-aarch64", "qemu-riscv64", "bwrap", "setpriv", "prlimit" })
+        string[] all = ["gcc", "clang", "ld", "aarch64-linux-gnu-gcc", "aarch64-linux-gnu-ld", "riscv64-linux-gnu-gcc", "riscv64-linux-gnu-ld",
+            "qemu-aarch64", "qemu-riscv64", "bwrap", "setpriv", "prlimit", "setarch", "gdb", "gdb-multiarch", "bsdiff", "cppcheck", "clang-tidy",
+            "addr2line", "readelf", "diff"];
+        foreach (var tool in all.Where(t => t != missing))
             File.CreateSymbolicLink(Path.Combine(bin, tool), Path.Combine("/usr/bin", tool));
-        var psi = Support.Cli.StartInfo(["trial", "--out", _tmp.Sub("run"), "--tasks", "1"]);
+        var psi = Support.Cli.StartInfo(["trial", "--out", _tmp.Sub("run-" + missing), "--tasks", "1"]);
         psi.Environment["PATH"] = bin;
         psi.FileName = Support.Cli.DotnetPath;
         using var p = System.Diagnostics.Process.Start(psi)!;
         string err = await p.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
         await p.WaitForExitAsync(TestContext.Current.CancellationToken);
         Assert.Equal(2, p.ExitCode);
-        Assert.Contains("missing toolchain: riscv64-linux-gnu-gcc", err);
+        Assert.Contains($"missing toolchain: {missing} not found", err);
     }
 
     [Theory(Timeout = 60_000)]

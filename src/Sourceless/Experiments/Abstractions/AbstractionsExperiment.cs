@@ -23,14 +23,14 @@ public sealed class AbstractionsExperiment : IExperiment
     public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         var artifact = StoredArtifact.Load(context.Store, item.ArtifactId);
-        var rows = new List<object?[]>();
+        var rows = new List<StructureRow>();
         if (artifact is not null)
         {
             var task = context.Plans[item.Task].Task;
             var s = await MeasureAsync(artifact, task.Signature.Name, task.Signature.Parameters.Count, context.Services, ct);
-            rows.Add([item.ArtifactId, item.ArtifactId, s.FunctionsNamed, s.ParamsTotal, s.ParamsTyped, s.LocalsTyped, s.CommentLines, s.CodeBytes, s.NamedBytes, s.Evidence]);
+            rows.Add(new StructureRow(item.ArtifactId, item.ArtifactId, s.FunctionsNamed, s.ParamsTotal, s.ParamsTyped, s.LocalsTyped, s.CommentLines, s.CodeBytes, s.NamedBytes, s.Evidence));
         }
-        context.Store.RecordRows(item.Key, "structure", rows);
+        context.Store.RecordRows(item.Key, rows);
         return [];
     }
 
@@ -122,3 +122,8 @@ public sealed class AbstractionsExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>What an artifact carries of the source's abstractions (table structure).</summary>
+[Table("structure")]
+public sealed record StructureRow(string RowId, string ArtifactId, int FunctionsNamed, int ParamsTotal, int ParamsTyped, int LocalsTyped, int CommentLines,
+    int CodeBytes, int NamedBytes, string Evidence) : IRow;

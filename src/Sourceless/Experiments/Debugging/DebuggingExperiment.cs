@@ -25,8 +25,8 @@ public sealed class DebuggingExperiment : IExperiment
         var plan = context.Plans[item.Task];
         var (results, command) = await GdbChecklist.RunAsync(plan, item.RunIsa, artifact, Path.GetFullPath(plan.Task.Folder),
             context.Services.Runner, context.Services.Workspace, ct);
-        context.Store.RecordRows(item.Key, "debug_checks",
-            results.Select(r => new object?[] { $"{item.ArtifactId}|{r.Check}", item.ArtifactId, r.Check, r.Passed, r.Evidence, command, r.Status }));
+        context.Store.RecordRows(item.Key,
+            results.Select(r => new DebugCheckRow($"{item.ArtifactId}|{r.Check}", item.ArtifactId, r.Check, r.Passed, r.Evidence, command, r.Status)));
         return [];
     }
 
@@ -71,3 +71,7 @@ public sealed class DebuggingExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>One item of the gdb checklist on one artifact (table debug_checks).</summary>
+[Table("debug_checks")]
+public sealed record DebugCheckRow(string RowId, string ArtifactId, string CheckName, bool Passed, string Evidence, string CommandLine, string Status) : IRow;

@@ -72,8 +72,12 @@ public static class GdbChecklist
         var gdbArgs = new List<string> { "-batch", "-nx" };
         foreach (var e in ex) gdbArgs.AddRange(["-ex", e]);
 
-        var request = await runner.RequestAsync(plan, isa, driver, [], [image, dir, .. elf is null ? Array.Empty<string>() : [elf]],
-            LibDep.Current, ct);
+        // gdb names the files by their host paths (the DWARF does too): shown at those paths, with
+        // libdep at its fixed inside path as for every run.
+        var request = (await runner.RequestAsync(plan, isa, driver, [], [], LibDep.Current, ct)) with
+        {
+            ReadOnlyPaths = [driver, image, dir, .. elf is null ? Array.Empty<string>() : [elf]],
+        };
         SandboxRequest session;
         // gdb's errors ("Function ... not defined.") go to stderr: one stream keeps them in order.
         if (isa.IsNative) session = request with { Isa = Isa.X86_64, Program = "/bin/sh", Arguments = ["-c", $"exec {CommandLine.Format(debugger ?? "gdb", gdbArgs)} 2>&1"] };

@@ -40,9 +40,9 @@ public sealed class DependenciesExperiment : IExperiment
         string detail = observable
             ? $"v1.0 {old.Outcome.KindText} ({old.Outcome.CasesPassed}/{old.Outcome.CasesTotal}), v1.1 {fixedRun.Outcome.KindText} ({fixedRun.Outcome.CasesPassed}/{fixedRun.Outcome.CasesTotal}): the reference itself changes with the fix"
             : $"v1.0 {old.Outcome.KindText}, v1.1 {fixedRun.Outcome.KindText}: the fix does not change this task's results";
-        context.Store.RecordRows(item.Key, "dependencies",
-            [[item.ArtifactId, item.ArtifactId, string.Join(' ', artifact.Dependencies), string.Join(' ', inferred.ImportsCalled), sbom,
-              old.Outcome.KindText, fixedRun.Outcome.KindText, observable, follows, detail]]);
+        context.Store.RecordRows(item.Key,
+            [new DependencyRow(item.ArtifactId, item.ArtifactId, string.Join(' ', artifact.Dependencies), string.Join(' ', inferred.ImportsCalled), sbom,
+                old.Outcome.KindText, fixedRun.Outcome.KindText, observable, follows, detail)]);
         return [];
     }
 
@@ -102,3 +102,8 @@ public sealed class DependenciesExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>One libdep artifact against libdep v1.0 and v1.1 (table dependencies).</summary>
+[Table("dependencies")]
+public sealed record DependencyRow(string RowId, string ArtifactId, string Declared, string Inferred, string? Sbom, string OutcomeV10, string OutcomeV11,
+    bool FixObservable, bool FollowsLibrary, string Detail) : IRow;

@@ -9,7 +9,7 @@ namespace Sourceless.Experiments.Interpretability;
 
 /// <summary>
 /// One stored fault injected again: the same flipped bit or the same typo, the same tests, the same
-/// budget (from the same stored rows), in a fresh persistent runner. What `sourceless rerun` prints,
+/// budget, in a fresh persistent runner. What `sourceless rerun` prints,
 /// and what the tests use to check that a stored row is what the fault does, not what the machine
 /// happened to be doing.
 /// </summary>
@@ -27,7 +27,7 @@ public static class FaultRerun
         var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, ct);
         string work = services.Workspace.Dir("faults", "rerun");
         var lab = new FaultLab(services, plan, artifactId, target, target.Isa, work);
-        int budget = InterpretabilityExperiment.BudgetMs(store, task.Name, target.Isa);
+        int budget = InterpretabilityExperiment.BudgetMs(target.Isa);
         var debug = store.ArtifactDebugImage(artifactId);
         List<FaultRow> rows;
         if ((string)stored["kind"]! == "flip")

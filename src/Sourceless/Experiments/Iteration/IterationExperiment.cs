@@ -30,8 +30,7 @@ public sealed class IterationExperiment : IExperiment
         double latency = D(context.Store.Query("SELECT latency_ms FROM artifacts WHERE artifact_id = $1", item.ArtifactId).FirstOrDefault()?["latency_ms"]);
         if (v2 is null)
         {
-            context.Store.RecordRows(item.Key, "iterations",
-                [[item.ArtifactId, item.ArtifactId, v1Id, "no_artifact", 0, 0, 0, 0, null, null, null, latency, "the v2 generation failed"]]);
+            context.Store.RecordRows(item.Key, [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, "no_artifact", 0, 0, 0, 0, null, null, null, latency, "the v2 generation failed")]);
             return [];
         }
         var plan = context.Changes[item.Task];
@@ -45,9 +44,9 @@ public sealed class IterationExperiment : IExperiment
             else if (c.Kind != "changed") { v2Total++; if (ok) v2Pass++; }
         }
         var (unit, changed, total) = EditSize(v1, v2);
-        context.Store.RecordRows(item.Key, "iterations",
-            [[item.ArtifactId, item.ArtifactId, v1Id, exec.Outcome.KindText, v2Pass, v2Total, keptPass, keptTotal, unit, changed, total, latency,
-              exec.Outcome.Detail]]);
+        context.Store.RecordRows(item.Key,
+            [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, exec.Outcome.KindText, v2Pass, v2Total, keptPass, keptTotal, unit, changed, total, latency,
+                exec.Outcome.Detail)]);
         return [];
     }
 
@@ -111,3 +110,8 @@ public sealed class IterationExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>One change request carried out by one contender (table iterations).</summary>
+[Table("iterations")]
+public sealed record IterationRow(string RowId, string ArtifactId, string V1ArtifactId, string Outcome, int V2Passed, int V2Total, int KeptPassed, int KeptTotal,
+    string? EditUnit, int? UnitsChanged, int? UnitsTotal, double LatencyMs, string Detail) : IRow;

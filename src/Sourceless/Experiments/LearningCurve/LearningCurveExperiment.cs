@@ -44,7 +44,7 @@ public sealed class LearningCurveExperiment : IExperiment
             string log = Path.Combine(Path.GetDirectoryName(NeuralContender.DefaultCheckpointPath)!, Trainer.LogFile);
             var points = TrainingLog.Read(log);
             var info = Checkpoint.Load(NeuralContender.DefaultCheckpointPath).Training;
-            context.Store.RecordRows(item.Key, "learning_curve", points.Select(p => Row($"shipped|{p.Step}", "shipped checkpoint", info.Pairs, p)));
+            context.Store.RecordRows(item.Key, points.Select(p => Row($"shipped|{p.Step}", "shipped checkpoint", info.Pairs, p)));
             return [];
         }
         int size = int.Parse(item.Key[(item.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
@@ -61,7 +61,7 @@ public sealed class LearningCurveExperiment : IExperiment
             Command = $"sourceless trial --learning-curve (pairs {size}, {Steps} steps)",
         }).RunAsync(ct);
         var last = result.Curve[^1];
-        context.Store.RecordRows(item.Key, "learning_curve", [Row($"trained|{size}", $"trained here on {size} pairs", size, last)]);
+        context.Store.RecordRows(item.Key, [Row($"trained|{size}", $"trained here on {size} pairs", size, last)]);
         return [];
     }
 
@@ -82,8 +82,8 @@ public sealed class LearningCurveExperiment : IExperiment
         finally { CorpusGate.Release(); }
     }
 
-    private static object?[] Row(string id, string source, int available, LearningPoint p) =>
-        [id, source, available, p.Step, p.PairsSeen, p.TokensSeen, double.IsNaN(p.TrainLoss) ? null : p.TrainLoss, p.HeldOut, p.Exact, p.Pass, p.UnseenPass, p.Seconds];
+    private static LearningCurveRow Row(string id, string source, int available, LearningPoint p) =>
+        new(id, source, available, p.Step, p.PairsSeen, p.TokensSeen, double.IsNaN(p.TrainLoss) ? null : p.TrainLoss, p.HeldOut, p.Exact, p.Pass, p.UnseenPass, p.Seconds);
 
     public ReportSection Report(TrialStore store, TrialFacts facts)
     {
@@ -118,3 +118,8 @@ public sealed class LearningCurveExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>One held-out evaluation of a neural model (table learning_curve).</summary>
+[Table("learning_curve")]
+public sealed record LearningCurveRow(string RowId, string Source, int PairsAvailable, long Step, long PairsSeen, long TokensSeen, double? TrainLoss,
+    int Heldout, double Exact, double Pass, double UnseenPass, double Seconds) : IRow;

@@ -44,8 +44,8 @@ public sealed class SecurityExperiment : IExperiment
         findings.Add(BinaryInspection.Audit(d));
         var hardening = BinaryInspection.Of(d, artifact.ObjectFile, await AbsoluteRelocationsAsync(artifact, services, ct));
         context.Store.RecordRows(item.Key,
-            ("audits", findings.Select(f => new object?[] { $"{item.ArtifactId}|{f.Tool}", item.ArtifactId, variant, f.Tool, f.Status, f.Flagged, f.Findings, f.CommandLine })),
-            ("hardening", [[item.ArtifactId, item.ArtifactId, hardening.StackProtector, hardening.CetEndbr, hardening.PositionIndependent, hardening.Evidence]]));
+            findings.Select(f => new AuditRow($"{item.ArtifactId}|{f.Tool}", item.ArtifactId, variant, f.Tool, f.Status, f.Flagged, f.Findings, f.CommandLine)),
+            [new HardeningRow(item.ArtifactId, item.ArtifactId, hardening.StackProtector, hardening.CetEndbr, hardening.PositionIndependent, hardening.Evidence)]);
         return [];
     }
 
@@ -136,3 +136,11 @@ public sealed class SecurityExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>One audit tool on one clean or planted-vulnerability artifact (table audits).</summary>
+[Table("audits")]
+public sealed record AuditRow(string RowId, string ArtifactId, string Variant, string Tool, string Status, bool Flagged, string Findings, string CommandLine) : IRow;
+
+/// <summary>The hardening of a contender's own bytes (table hardening).</summary>
+[Table("hardening")]
+public sealed record HardeningRow(string RowId, string ArtifactId, string StackProtector, string CetEndbr, string PositionIndependent, string Evidence) : IRow;

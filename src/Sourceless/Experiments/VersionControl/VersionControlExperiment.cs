@@ -28,9 +28,9 @@ public sealed class VersionControlExperiment : IExperiment
         var v1 = v2 is null ? null : StoredArtifact.Load(context.Store, Artifacts.ArtifactKey.Of(v2.Task, "v1", v2.Contender, v2.Target, 0));
         if (v1 is null || v2 is null) return []; // nothing to look at: the runner marks the item done
         var d = await DiffAsync(v1, v2, context.Plans[item.Task].Task.Signature.Name, context.Services, ct);
-        context.Store.RecordRows(item.Key, "diffs",
-            [[item.ArtifactId, v2.Id, v1.Id, d.SourceLinesChanged, d.SourceDiff, v1.Code.Length, v2.Code.Length, d.BytesChanged, d.BsdiffBytes,
-              d.Hunks, d.HunksAttributed, d.BytesOutsideFunction, d.Attribution, d.HunkDetail]]);
+        context.Store.RecordRows(item.Key,
+            [new DiffRow(item.ArtifactId, v2.Id, v1.Id, d.SourceLinesChanged, d.SourceDiff, v1.Code.Length, v2.Code.Length, d.BytesChanged, d.BsdiffBytes,
+                d.Hunks, d.HunksAttributed, d.BytesOutsideFunction, d.Attribution, d.HunkDetail)]);
         return [];
     }
 
@@ -154,3 +154,8 @@ public sealed class VersionControlExperiment : IExperiment
             [bars]);
     }
 }
+
+/// <summary>The diff of one contender's v1 and v2 artifacts of a change request (table diffs).</summary>
+[Table("diffs")]
+public sealed record DiffRow(string RowId, string ArtifactId, string V1ArtifactId, int? SourceLinesChanged, string? SourceDiff, int BytesV1, int BytesV2,
+    int BytesChanged, int? BsdiffBytes, int Hunks, int HunksAttributed, int? BytesOutsideFunction, string Attribution, string HunkDetail) : IRow;

@@ -1,5 +1,6 @@
 using Sourceless.Bench;
 using Sourceless.Contenders;
+using Sourceless.Experiments;
 using Sourceless.Experiments.Interpretability;
 using Sourceless.Harness;
 using Sourceless.Sandbox;
@@ -52,7 +53,7 @@ public sealed class InterpretabilitySpecs : IDisposable
         var pristine = await _services.Runner.RunBareAsync(plan, Isa.X86_64, image, ct);
         Assert.Equal(OutcomeKind.Passed, pristine.Outcome.Kind);
 
-        var rows = await Lab(plan, target).RunAsync(image, null, [0 * 8 + 0, 4 * 8 + 0], [], MutantBudget.FloorMs(Isa.X86_64), ct);
+        var rows = await Lab(plan, target).RunAsync(image, null, [0 * 8 + 0, 4 * 8 + 0], [], MutantBudget.Ms(Isa.X86_64), ct);
         var crash = rows.Single(r => r.Position == 0);
         Assert.Equal(("crashed", 4), (crash.Outcome, crash.Signal ?? 0));
         Assert.Equal("fault at image offset 0x0", crash.Detail);
@@ -102,7 +103,7 @@ public sealed class InterpretabilitySpecs : IDisposable
         var lab = Lab(plan, target);
         var build = await lab.BuildTypoAsync(source, typo, 0, ct);
         Assert.Null(build.Rejected);
-        var row = (await lab.RunAsync(code, null, [], [build], MutantBudget.FloorMs(Isa.X86_64), ct)).Single();
+        var row = (await lab.RunAsync(code, null, [], [build], MutantBudget.Ms(Isa.X86_64), ct)).Single();
         Assert.Equal("wrong_output", row.Outcome);
         Assert.Equal(-1, row.Value); // silent wrong output weighs as the worst outcome
         Assert.Equal(typo.Line(source), row.SourceLine);
@@ -122,13 +123,13 @@ public sealed class InterpretabilitySpecs : IDisposable
         Assert.True(reference.ForkExecPerSecond > 0);
     }
 
-    [Fact]
-    public void The_budget_is_a_power_of_two_above_the_floor_so_measurement_jitter_rarely_moves_it()
+    [Fact, Trait(Quick.Trait, Quick.Value)]
+    public void The_budget_is_fixed_per_isa_and_the_confirmation_decides_at_four_times_it()
     {
-        Assert.Equal(MutantBudget.FloorMs(Isa.X86_64), MutantBudget.Ms(Isa.X86_64, null));
-        Assert.Equal(MutantBudget.FloorMs(Isa.X86_64), MutantBudget.Ms(Isa.X86_64, 50_000)); // 30 x 50 us = 1.5 ms
-        Assert.Equal(64, MutantBudget.Ms(Isa.X86_64, 1.2e6));   // 36 ms -> 64
-        Assert.Equal(64, MutantBudget.Ms(Isa.X86_64, 1.4e6));   // 42 ms -> 64: the same budget despite jitter
-        Assert.Equal(MutantBudget.CeilingMs, MutantBudget.Ms(Isa.Aarch64, 1e9));
+        Assert.Equal(8, MutantBudget.Ms(Isa.X86_64));
+        Assert.Equal(64, MutantBudget.Ms(Isa.Aarch64));
+        Assert.Equal(64, MutantBudget.Ms(Isa.Parse("riscv64")));
+        Assert.Equal(4 * MutantBudget.Ms(Isa.Aarch64), MutantBudget.DecidingMs(Isa.Aarch64));
+        Assert.Equal(InterpretabilityExperiment.BudgetMs(Isa.X86_64), MutantBudget.Ms(Isa.X86_64));
     }
 }
