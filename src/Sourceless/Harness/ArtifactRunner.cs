@@ -31,9 +31,8 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
         string libDepVersion = LibDep.Current) =>
         RunConfirmedAsync(plan, isa, linkedDriver, _ => ["--linked"], [], libDepVersion, ct);
 
-    /// <summary>How much longer a confirmation run may take than the first (its wall clock, and
-    /// the child's CPU budget when there is one).</summary>
-    public const int ConfirmFactor = 4;
+    /// <summary>How much longer a confirmation run may take than the first: the sandbox's factor.</summary>
+    public const int ConfirmFactor = global::Sourceless.Sandbox.Sandbox.ConfirmFactor;
 
     /// <summary>
     /// A run that ran out of time is confirmed before it is called timed out: it runs again with

@@ -21,8 +21,8 @@ public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int Cas
 /// </summary>
 public sealed class PersistentRunner(ArtifactRunner runner)
 {
-    /// <summary>How much larger the budget of a confirmation run is than the first.</summary>
-    public const int ConfirmFactor = 4;
+    /// <summary>How much larger the budget of a confirmation run is than the first: the sandbox's factor.</summary>
+    public const int ConfirmFactor = Sandbox.ConfirmFactor;
 
     /// <summary>
     /// Runs every mutant, then confirms each one that ran out of its budget before calling it

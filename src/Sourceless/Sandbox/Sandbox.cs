@@ -147,17 +147,21 @@ public sealed class Sandbox
 
     /// <summary>
     /// A run whose wall clock ran out is confirmed before it counts as timed out: it runs again
-    /// with <paramref name="factor"/> times the wall clock and CPU limit, and that run decides. A
+    /// with <see cref="ConfirmFactor"/> times the wall clock and CPU limit, and that run decides. A
     /// busy machine can stretch a run that would finish; one that hangs hangs again. Used for the
     /// timed runs whose outcome is stored (gdb sessions, audit tools, builds of model text).
     /// </summary>
-    public async Task<SandboxResult> RunConfirmedAsync(SandboxRequest request, CancellationToken ct, int factor = 4)
+    public async Task<SandboxResult> RunConfirmedAsync(SandboxRequest request, CancellationToken ct)
     {
         var first = await RunAsync(request, ct);
         if (!first.TimedOut) return first;
         var l = request.Limits ?? Limits;
-        return await RunAsync(request with { Limits = l with { WallClock = l.WallClock * factor, CpuSeconds = l.CpuSeconds * factor } }, ct);
+        return await RunAsync(request with { Limits = l with { WallClock = l.WallClock * ConfirmFactor, CpuSeconds = l.CpuSeconds * ConfirmFactor } }, ct);
     }
+
+    /// <summary>How much longer a confirmation run may take than the first (its wall clock and CPU
+    /// limit, and a test child's CPU budget in <see cref="Harness.ArtifactRunner"/>).</summary>
+    public const int ConfirmFactor = 4;
 
     private async Task<SandboxResult> RunAsUidAsync(SandboxRequest request, int uid, CancellationToken ct)
     {

@@ -32,13 +32,11 @@ public static class SandboxFileSystem
             "--perms", "1777", "--size", scratchBytes.ToString(CultureInfo.InvariantCulture), "--tmpfs", "/tmp",
         };
         var made = new HashSet<string>(StringComparer.Ordinal) { "/", "/tmp", "/usr", "/etc", "/dev", "/proc" };
-        void Bind(string option, string path)
+        void Bind(string option, string host, string inside)
         {
-            string full = Path.GetFullPath(path).TrimEnd('/');
-            if (full.Length == 0 || IsSystem(full)) return;
             // bwrap makes missing parents mode 0700 as root: the sandbox uid could not pass them.
             var parents = new List<string>();
-            for (var p = Path.GetDirectoryName(full); p is not null && p != "/" && !made.Contains(p); p = Path.GetDirectoryName(p))
+            for (var p = Path.GetDirectoryName(inside); p is not null && p != "/" && !made.Contains(p); p = Path.GetDirectoryName(p))
                 parents.Add(p);
             parents.Reverse();
             foreach (var p in parents)
@@ -46,28 +44,17 @@ public static class SandboxFileSystem
                 args.AddRange(["--perms", "0755", "--dir", p]);
                 made.Add(p);
             }
-            args.AddRange([option, full, full]);
-            made.Add(full);
+            args.AddRange([option, host, inside]);
+            made.Add(inside);
         }
         // Outer folders first, so a file named inside a bound folder lands on top of it.
         // A path named both ways is writable (the writable list is the deliberate one).
-        var binds = request.WritablePaths.Select(p => (Path: Path.GetFullPath(p), Option: "--bind"))
-            .Concat(request.ReadOnlyPaths.Select(p => (Path: Path.GetFullPath(p), Option: "--ro-bind")))
+        var sameAsHost = request.WritablePaths.Select(p => (Path: Path.GetFullPath(p).TrimEnd('/'), Option: "--bind"))
+            .Concat(request.ReadOnlyPaths.Select(p => (Path: Path.GetFullPath(p).TrimEnd('/'), Option: "--ro-bind")))
+            .Where(b => b.Path.Length > 0 && !IsSystem(b.Path))
             .DistinctBy(b => b.Path).OrderBy(b => b.Path.Length).ThenBy(b => b.Path, StringComparer.Ordinal);
-        foreach (var (path, option) in binds) Bind(option, path);
-        foreach (var bind in request.Binds)
-        {
-            string inside = Path.GetFullPath(bind.Inside);
-            var parents = new List<string>();
-            for (var p = Path.GetDirectoryName(inside); p is not null && p != "/" && !made.Contains(p); p = Path.GetDirectoryName(p)) parents.Add(p);
-            parents.Reverse();
-            foreach (var p in parents)
-            {
-                args.AddRange(["--perms", "0755", "--dir", p]);
-                made.Add(p);
-            }
-            args.AddRange(["--ro-bind", Path.GetFullPath(bind.Host), inside]);
-        }
+        foreach (var (path, option) in sameAsHost) Bind(option, path, path);
+        foreach (var bind in request.Binds) Bind("--ro-bind", Path.GetFullPath(bind.Host), Path.GetFullPath(bind.Inside));
         args.AddRange(["--remount-ro", "/"]);
         return args;
     }

@@ -36,31 +36,22 @@ public sealed class TrialStore : IDisposable
     {
         bool existed = File.Exists(path);
         var db = new DuckDBConnection($"Data Source={path}{(readOnly ? ";ACCESS_MODE=READ_ONLY" : "")}");
+        TrialStore? store = null;
         try
         {
             db.Open();
-        }
-        catch (DuckDBException e)
-        {
-            db.Dispose();
-            throw new UserError($"{path} is not a readable Sourceless store (DuckDB says: {FirstLine(e.Message)}); it was left as it is");
-        }
-        var store = new TrialStore(path, db);
-        try
-        {
+            store = new TrialStore(path, db);
             store.CheckVersion(existed, readOnly, anyVersion && readOnly);
+            return store;
         }
-        catch (DuckDBException e)
+        catch (Exception e)
         {
-            store.Dispose();
-            throw new UserError($"{path} is not a readable Sourceless store (DuckDB says: {FirstLine(e.Message)}); it was left as it is");
-        }
-        catch
-        {
-            store.Dispose();
+            if (store is not null) store.Dispose();
+            else db.Dispose();
+            if (e is DuckDBException)
+                throw new UserError($"{path} is not a readable Sourceless store (DuckDB says: {FirstLine(e.Message)}); it was left as it is");
             throw;
         }
-        return store;
     }
 
     private void CheckVersion(bool existed, bool readOnly, bool anyVersion)

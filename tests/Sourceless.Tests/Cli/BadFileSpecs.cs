@@ -81,9 +81,7 @@ public sealed class BadFileSpecs : IDisposable
     [Fact, Trait(Quick.Trait, Quick.Value)]
     public void A_huge_buffer_size_in_a_task_file_is_a_task_format_error()
     {
-        string dir = _tmp.Sub("caesar");
-        Directory.CreateDirectory(dir);
-        foreach (var f in Directory.GetFiles(Path.Combine(SourcelessHome.TasksDir, "caesar"))) File.Copy(f, Path.Combine(dir, Path.GetFileName(f)));
+        string dir = Folders.CopyTask("caesar", _tmp.Sub("caesar"));
         var lines = File.ReadAllLines(Path.Combine(dir, "task.txt")).ToList();
         lines.Insert(4, "buffer: 99999999999999");
         File.WriteAllLines(Path.Combine(dir, "task.txt"), lines);
@@ -96,11 +94,7 @@ public sealed class BadFileSpecs : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         string suite = _tmp.Sub("suite");
-        foreach (var name in new[] { "add_sat", "max3" })
-        {
-            Directory.CreateDirectory(Path.Combine(suite, name));
-            foreach (var f in Directory.GetFiles(Path.Combine(SourcelessHome.TasksDir, name))) File.Copy(f, Path.Combine(suite, name, Path.GetFileName(f)));
-        }
+        foreach (var name in new[] { "add_sat", "max3" }) Folders.CopyTask(name, Path.Combine(suite, name));
         string run = _tmp.Sub("run");
         var first = await Support.Cli.RunAsync(["trial", "--suite", suite, "--contenders", "gcc", "--targets", "x86_64/gcc/-O2", "--generations", "1", "--out", run], ct);
         Assert.True(first.ExitCode == 0, first.Stderr);

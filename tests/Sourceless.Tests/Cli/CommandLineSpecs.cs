@@ -34,8 +34,7 @@ public sealed class CommandLineSpecs : IDisposable
     {
         string suite = _tmp.Sub("suite");
         string task = Path.Combine(suite, "max3");
-        Directory.CreateDirectory(task);
-        foreach (var f in Directory.GetFiles(Path.Combine(SourcelessHome.TasksDir, "max3"))) File.Copy(f, Path.Combine(task, Path.GetFileName(f)));
+        Folders.CopyTask("max3", task);
         File.WriteAllText(Path.Combine(task, "task.txt"), File.ReadAllText(Path.Combine(task, "task.txt")).Replace("signature: int max3(int a, int b, int c)", "signature: int max3(int a, int b, float c)"));
         var r = await Support.Cli.RunAsync(["trial", "--suite", suite, "--out", _tmp.Sub("run")], TestContext.Current.CancellationToken);
         Assert.Equal(2, r.ExitCode);

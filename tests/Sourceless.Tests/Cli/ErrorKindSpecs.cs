@@ -12,22 +12,15 @@ public sealed class ErrorKindSpecs : IDisposable
 
     public void Dispose() => _tmp.Dispose();
 
-    private static void Copy(string from, string to)
-    {
-        foreach (var dir in Directory.GetDirectories(from, "*", SearchOption.AllDirectories)) Directory.CreateDirectory(dir.Replace(from, to));
-        Directory.CreateDirectory(to);
-        foreach (var f in Directory.GetFiles(from, "*", SearchOption.AllDirectories)) File.Copy(f, f.Replace(from, to));
-    }
-
     [Fact(Timeout = 120_000)]
     public async Task A_trusted_tool_that_fails_is_exit_3_with_its_command_line_and_output()
     {
         // A Sourceless home whose harness runtime does not compile: the real gcc fails on our own driver.
         var ct = TestContext.Current.CancellationToken;
         string home = _tmp.Sub("home");
-        Copy(SourcelessHome.HarnessDir, Path.Combine(home, "harness"));
-        Copy(SourcelessHome.LibDepDir, Path.Combine(home, "libdep"));
-        Copy(Path.Combine(SourcelessHome.TasksDir, "add_sat"), Path.Combine(home, "tasks", "add_sat"));
+        Folders.Copy(SourcelessHome.HarnessDir, Path.Combine(home, "harness"));
+        Folders.Copy(SourcelessHome.LibDepDir, Path.Combine(home, "libdep"));
+        Folders.CopyTask("add_sat", Path.Combine(home, "tasks", "add_sat"));
         await File.AppendAllTextAsync(Path.Combine(home, "harness", "sl_runtime.h"), "\n#error this runtime is broken on purpose\n", ct);
         var r = await Support.Cli.RunAsync(["tasks", "validate", "--targets", "x86_64/gcc/-O2", "--work", _tmp.Sub("work")], ct,
             environment: new Dictionary<string, string> { ["SOURCELESS_HOME"] = home });

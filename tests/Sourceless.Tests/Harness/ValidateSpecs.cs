@@ -22,8 +22,7 @@ public sealed class ValidateSpecs : IDisposable
     {
         string suite = _tmp.Sub("suite");
         string task = Path.Combine(suite, "max3");
-        Directory.CreateDirectory(task);
-        foreach (var f in Directory.GetFiles(Path.Combine(SourcelessHome.TasksDir, "max3"))) File.Copy(f, Path.Combine(task, Path.GetFileName(f)));
+        Folders.CopyTask("max3", task);
         string txt = Path.Combine(task, "task.txt");
         File.WriteAllText(txt, File.ReadAllText(txt).Replace("1, 2, 3 => 3", "1, 2, 3 => 4"));
         var r = await Support.Cli.RunAsync(["tasks", "validate", "--suite", suite, "--targets", "x86_64/gcc/-O2", "--work", _tmp.Sub("work2")], TestContext.Current.CancellationToken);

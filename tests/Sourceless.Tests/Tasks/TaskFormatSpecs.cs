@@ -13,10 +13,7 @@ public sealed class TaskFormatSpecs : IDisposable
 
     private string CopyTask(string name)
     {
-        string dest = _tmp.Sub(name);
-        Directory.CreateDirectory(dest);
-        foreach (var f in Directory.GetFiles(Path.Combine(SourcelessHome.TasksDir, name))) File.Copy(f, Path.Combine(dest, Path.GetFileName(f)));
-        return dest;
+        return Folders.CopyTask(name, _tmp.Sub(name));
     }
 
     [Fact]
