@@ -18,16 +18,13 @@ public static class MakeCommand
         var samples = new Option<int>("--samples", "-k") { Description = "Samples to ask for (the report card compares them).", DefaultValueFactory = _ => 3 };
         var flips = new Option<int>("--flips") { Description = "Single-bit flips of the image to run for the report card.", DefaultValueFactory = _ => 24 };
         var seed = new Option<ulong>("--seed") { Description = "Seed (sampling seed sent to the model, flip choice).", DefaultValueFactory = _ => 1 };
-        var model = new Option<string>("--llm-model") { Description = "Model name sent to the endpoint.", DefaultValueFactory = _ => LlmSettings.Default.Model };
-        var keyEnv = new Option<string>("--llm-api-key-env") { Description = "Environment variable holding the API key (never printed or stored).", DefaultValueFactory = _ => LlmSettings.Default.ApiKeyEnv };
-        var temperature = new Option<double>("--llm-temperature") { Description = "Sampling temperature.", DefaultValueFactory = _ => 0.2 };
-        var timeout = new Option<double>("--llm-timeout") { Description = "Seconds to wait for one reply.", DefaultValueFactory = _ => LlmSettings.Default.TimeoutSeconds };
-        var retries = new Option<int>("--llm-retries") { Description = "Retries on 429, 5xx, timeouts and refused connections.", DefaultValueFactory = _ => LlmSettings.Default.Retries };
+        // The same --llm-* options as trial, with a little sampling by default: make compares samples.
+        var llmOptions = new LlmOptions(LlmSettings.Default with { Temperature = 0.2 }, scope: "");
         var cmd = new Command("make",
             "Imagination to software: a spec in words goes to a model (through the chosen mode), and a runnable binary for the target comes out, " +
             "with a report card (the trial's questions asked of this one artifact) printed and written beside it.");
         cmd.Arguments.Add(spec);
-        foreach (var o in new Option[] { contender, target, name, outDir, samples, flips, seed, model, keyEnv, temperature, timeout, retries }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { contender, target, name, outDir, samples, flips, seed }.Concat(llmOptions.All)) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             string text = pr.GetValue(spec)!;
@@ -36,11 +33,7 @@ public static class MakeCommand
             string n = pr.GetValue(name)!;
             if (!System.Text.RegularExpressions.Regex.IsMatch(n, "^[A-Za-z_][A-Za-z0-9_]{0,63}$") || n == "main") throw new UserError($"--name: '{n}' is not a C identifier (and not main)");
             if (pr.GetValue(samples) < 1) throw new UserError("--samples must be at least 1");
-            var llm = LlmSettings.Default with
-            {
-                Model = pr.GetValue(model)!, ApiKeyEnv = pr.GetValue(keyEnv)!, Temperature = pr.GetValue(temperature), TimeoutSeconds = pr.GetValue(timeout), Retries = pr.GetValue(retries),
-            };
-            llm.Validate();
+            var llm = llmOptions.Read(pr);
             string c = Contenders.ContenderRegistry.ParseNames(pr.GetValue(contender)) is [var only] ? only : throw new UserError("--contender: name one contender");
             var options = new MakeOptions(text.Trim(), c, Target.Parse(pr.GetValue(target)!), n, pr.GetValue(outDir) ?? Path.Combine("made", n),
                 pr.GetValue(samples), Math.Max(0, pr.GetValue(flips)), pr.GetValue(seed), llm);

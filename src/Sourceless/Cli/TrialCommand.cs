@@ -1,4 +1,3 @@
-using Sourceless.Contenders.Llm;
 using System.CommandLine;
 using Sourceless.Report;
 using Sourceless.Store;
@@ -20,13 +19,6 @@ public static class TrialCommand
         var typos = new Option<int?>("--typos") { Description = $"Interpretability: single-character source typos per task and compiler (default {TrialOptions.DefaultTypos})." };
         var faultTasks = new Option<string?>("--fault-tasks") { Description = $"Interpretability and debugging: the tasks to inject faults into and to run the gdb checklist on, 'all' or a count N spread over categories (default {TrialOptions.DefaultFaultTasks}; every contender and target either way)." };
         var learningCurve = new Option<bool>("--learning-curve") { Description = $"Also train the neural model here on {string.Join(", ", Experiments.LearningCurve.LearningCurveExperiment.Sizes)} tier-1 pairs ({Experiments.LearningCurve.LearningCurveExperiment.Steps} steps each) and plot held-out pass rate against corpus size (about ten minutes more; the shipped checkpoint's own curve is in every trial with 'neural')." };
-        var llmModel = new Option<string>("--llm-model") { Description = "llm:URL contenders: the model name sent to the endpoint.", DefaultValueFactory = _ => LlmSettings.Default.Model };
-        var llmKeyEnv = new Option<string>("--llm-api-key-env") { Description = "llm:URL contenders: the environment variable holding the API key (read at request time; never stored or logged).", DefaultValueFactory = _ => LlmSettings.Default.ApiKeyEnv };
-        var llmTemperature = new Option<double>("--llm-temperature") { Description = "llm:URL contenders: sampling temperature.", DefaultValueFactory = _ => LlmSettings.Default.Temperature };
-        var llmMaxTokens = new Option<int>("--llm-max-tokens") { Description = "llm:URL contenders: most tokens per reply.", DefaultValueFactory = _ => LlmSettings.Default.MaxTokens };
-        var llmConcurrency = new Option<int>("--llm-concurrency") { Description = "llm:URL contenders: requests in flight per contender.", DefaultValueFactory = _ => LlmSettings.Default.Concurrency };
-        var llmTimeout = new Option<double>("--llm-timeout") { Description = "llm:URL contenders: seconds to wait for one reply.", DefaultValueFactory = _ => LlmSettings.Default.TimeoutSeconds };
-        var llmRetries = new Option<int>("--llm-retries") { Description = "llm:URL contenders: retries on 429, 5xx, timeouts and refused connections (exponential backoff, or Retry-After).", DefaultValueFactory = _ => LlmSettings.Default.Retries };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Work items in parallel (default: number of cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
@@ -36,7 +28,9 @@ public static class TrialCommand
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +
             $"With no options: all built-in tasks, contenders {Contenders.ContenderRegistry.Defaults}, targets x86_64, aarch64 and riscv64 at -O2.");
-        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, llmModel, llmKeyEnv, llmTemperature, llmMaxTokens, llmConcurrency, llmTimeout, llmRetries, jobs, outDir, resume, json, suite }) cmd.Options.Add(o);
+        // Contender kinds add their own options (--llm-*): the kind owns them, this command only hosts them.
+        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite }
+                     .Concat(Contenders.ContenderRegistry.Options)) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             string? resumeDir = pr.GetValue(resume);
@@ -63,11 +57,7 @@ public static class TrialCommand
                 Typos = pr.GetValue(typos) ?? defaults.Typos,
                 FaultTasks = pr.GetValue(faultTasks) ?? defaults.FaultTasks,
                 LearningCurve = pr.GetValue(learningCurve),
-                Llm = new LlmSettings
-                {
-                    Model = pr.GetValue(llmModel)!, ApiKeyEnv = pr.GetValue(llmKeyEnv)!, Temperature = pr.GetValue(llmTemperature), MaxTokens = pr.GetValue(llmMaxTokens),
-                    Concurrency = pr.GetValue(llmConcurrency), TimeoutSeconds = pr.GetValue(llmTimeout), Retries = pr.GetValue(llmRetries),
-                },
+                KindSettings = Contenders.ContenderRegistry.ReadOptions(pr),
                 Jobs = pr.GetValue(jobs),
                 Out = pr.GetValue(outDir),
                 Resume = resumeDir,

@@ -41,11 +41,21 @@ public static class ContenderRegistry
         return result;
     }
 
-    public static IReadOnlyList<IContender> Parse(string? text, ContenderServices services, Llm.LlmSettings? llm = null, string? cacheDir = null)
+    /// <summary>Every kind's own options, for the trial command.</summary>
+    public static IEnumerable<System.CommandLine.Option> Options => Kinds.SelectMany(k => k.Options);
+
+    /// <summary>The settings of every kind that has options, keyed by prefix, as stored with the trial.</summary>
+    public static IReadOnlyDictionary<string, string> ReadOptions(System.CommandLine.ParseResult result) =>
+        Kinds.Select(k => (k.Prefix, Json: k.ReadOptions(result))).Where(x => x.Json is not null)
+            .ToDictionary(x => x.Prefix, x => x.Json!, StringComparer.Ordinal);
+
+    /// <param name="kindSettings">Each kind's stored settings by prefix (<see cref="ReadOptions"/>); a
+    /// kind missing here uses its defaults.</param>
+    public static IReadOnlyList<IContender> Parse(string? text, ContenderServices services, IReadOnlyDictionary<string, string>? kindSettings = null, string? cacheDir = null)
     {
         var compilers = new Dictionary<string, IContender>(StringComparer.Ordinal);
         foreach (var kind in Kinds.OfType<CompilerContender.Kind>()) compilers[kind.Prefix] = new CompilerContender(kind.Prefix, services);
-        var context = new ContenderContext(services, compilers, llm ?? Llm.LlmSettings.Default, cacheDir ?? Corpus.CorpusOptions.DefaultCache);
+        var context = new ContenderContext(services, compilers, kindSettings ?? new Dictionary<string, string>(), cacheDir ?? Corpus.CorpusOptions.DefaultCache);
         return ParseNames(text).Select(name => compilers.TryGetValue(name, out var compiler) ? compiler : KindOf(name)!.Create(name, context)).ToList();
     }
 }

@@ -25,6 +25,15 @@ public interface IContenderKind
 
     /// <summary>The contender of a canonical name.</summary>
     IContender Create(string canonical, ContenderContext context);
+
+    /// <summary>The kind's own options on <c>trial</c> (for example --llm-model), added to the
+    /// command by the registry; none for most kinds.</summary>
+    IReadOnlyList<System.CommandLine.Option> Options => [];
+
+    /// <summary>The kind's settings read from its options, validated, as the JSON stored once with
+    /// the trial's settings (<see cref="ContenderContext.SettingsOf"/> gives it back to
+    /// <see cref="Create"/>); null for a kind without options.</summary>
+    string? ReadOptions(System.CommandLine.ParseResult result) => null;
 }
 
 /// <summary>What building a contender may need: the shared services, the compilers (a contender
@@ -32,5 +41,10 @@ public interface IContenderKind
 public sealed record ContenderContext(
     ContenderServices Services,
     IReadOnlyDictionary<string, IContender> Compilers,
-    Llm.LlmSettings Llm,
-    string CacheDir);
+    IReadOnlyDictionary<string, string> KindSettings,
+    string CacheDir)
+{
+    /// <summary>The stored settings of a kind (its <see cref="IContenderKind.ReadOptions"/>), or null
+    /// when the trial stored none (the kind's defaults apply).</summary>
+    public string? SettingsOf(string prefix) => KindSettings.GetValueOrDefault(prefix);
+}

@@ -7,7 +7,7 @@ namespace Sourceless.Experiments;
 /// <summary>The run shared by experiments that execute an artifact's tests on one ISA.</summary>
 public static class ExperimentRuns
 {
-    public static async Task<IReadOnlyList<ExecutionRow>> RunTestsAsync(string experiment, WorkItem item, TrialContext ctx, CancellationToken ct)
+    public static async Task<IReadOnlyList<IRow>> RunTestsAsync(string experiment, WorkItem item, TrialContext ctx, CancellationToken ct)
     {
         var code = ctx.Store.ArtifactCode(item.ArtifactId);
         if (code is null) return []; // the generation failed: nothing to run, and the score counts it as a failure
@@ -27,7 +27,7 @@ public static class ExperimentRuns
     }
 
     private static ExecutionRow Row(string experiment, WorkItem item, Sandbox.Outcome outcome, Execution exec) =>
-        new(item.Key, item.ArtifactId, experiment, item.RunIsa.Name, LibDep.Current, outcome, exec.Raw.WallMs, exec.Raw.CommandLine);
+        ExecutionRow.Of(item.Key, item.ArtifactId, experiment, item.RunIsa.Name, LibDep.Current, outcome, exec.Raw.WallMs, exec.Raw.CommandLine);
 
     public static string Pct(object? v) => v is null ? "-" : (Convert.ToDouble(v, System.Globalization.CultureInfo.InvariantCulture) * 100).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "%";
 

@@ -5,7 +5,7 @@ namespace Sourceless.Experiments;
 
 /// <summary>
 /// An Experiment (docs/architecture.md): one of the essay's concerns, measured. It plans work items over the
-/// trial's artifacts, runs each (writing raw rows to the store), and later scores every contender
+/// trial's artifacts, runs each (returning its raw rows, which the runner stores), and later scores every contender
 /// 0-100 from those rows alone. Adding one means one class here and one line in
 /// <see cref="ExperimentRegistry"/>.
 /// </summary>
@@ -17,14 +17,14 @@ public interface IExperiment
     /// <summary>The work this experiment needs; each item is independent and resumable.</summary>
     IEnumerable<WorkItem> Plan(TrialContext context);
 
-    Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct);
+    Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct);
 
     /// <summary>True when RunAsync stores its rows (and the item's done marker) itself, in tables
     /// of its own; otherwise the runner stores the returned execution rows.</summary>
     bool RecordsOwnRows => false;
 
     /// <summary>Scores, tables and figures, computed from the stored rows only.</summary>
-    ReportSection Report(TrialStore store, TrialFacts facts);
+    ReportSection Report(TrialStore store, TrialSettings facts);
 
     /// <summary>The experiments whose rows this one reads (while running or in its score): the
     /// runner runs those first (<see cref="ExperimentRegistry.Ordered"/>).</summary>

@@ -26,10 +26,8 @@ public sealed class InterpretabilityExperiment : IExperiment
     /// <summary>Its CPU budgets come from the reliability runs' measured run times.</summary>
     public IReadOnlyList<string> Reads => ["reliability"];
 
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
-        context.Slots.Where(s => s.Index == 0 && (context.Facts.FaultTasks?.Contains(s.Task.Name) ?? true)).Select(s => WorkItem.Of(Id, s));
+        context.Slots.Where(s => s.Index == 0 && context.Facts.FaultTasks.Contains(s.Task.Name)).Select(s => WorkItem.Of(Id, s));
 
     /// <summary>Per-fault value: +1 harmless or reported at the right place, 0 a loud failure with
     /// no location, -1 silent wrong output (the worst: nothing tells you anything happened).</summary>
@@ -40,12 +38,10 @@ public sealed class InterpretabilityExperiment : IExperiment
         _ => located ? 1 : 0,
     };
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext ctx, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext ctx, CancellationToken ct)
     {
-        // Its raw rows are faults, not executions: stored here, with the item's done marker.
-        var rows = await FaultsAsync(item, ctx, ct);
-        ctx.Store.RecordFaults(item.Key, rows);
-        return [];
+        // Its raw rows are faults, not executions.
+        return [.. await FaultsAsync(item, ctx, ct)];
     }
 
     private static async Task<List<FaultRow>> FaultsAsync(WorkItem item, TrialContext ctx, CancellationToken ct)
@@ -70,7 +66,7 @@ public sealed class InterpretabilityExperiment : IExperiment
     }
 
     /// <summary>The bits to flip: every one when the budget covers the image, else a seeded sample without repeats.</summary>
-    public static IReadOnlyList<int> DrawFlips(int codeLength, TrialFacts facts, string artifactId)
+    public static IReadOnlyList<int> DrawFlips(int codeLength, TrialSettings facts, string artifactId)
     {
         long bits = (long)codeLength * 8;
         if (bits <= facts.FlipBudget) return Enumerable.Range(0, (int)bits).ToList();
@@ -78,7 +74,7 @@ public sealed class InterpretabilityExperiment : IExperiment
     }
 
     /// <summary>The seeded typos of a task's reference for one compiler (the same for every target).</summary>
-    public static IReadOnlyList<Typo> DrawTypos(string referenceText, TrialFacts facts, string task, string compiler) =>
+    public static IReadOnlyList<Typo> DrawTypos(string referenceText, TrialSettings facts, string task, string compiler) =>
         TypoMaker.Draw(referenceText, facts.TypoBudget, new SplitMix64(SplitMix64.SeedFrom(facts.Seed, "typos", task, compiler)));
 
     /// <summary>The per-mutant CPU budget: fixed per ISA (<see cref="MutantBudget"/>), so it is the same
@@ -104,7 +100,7 @@ public sealed class InterpretabilityExperiment : IExperiment
         GROUP BY a.contender ORDER BY a.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * Math.Max(0, D(r["mean_value"])),
@@ -144,7 +140,7 @@ public sealed class InterpretabilityExperiment : IExperiment
             FROM faults f WHERE f.outcome IN ('wrong_output', 'rejected_here', 'crashed') ORDER BY hash(f.fault_id) LIMIT 12
             """);
         return new ReportSection(Id, Concern, "Interpretability: a bit flip against a typo",
-            $"{words} Bit flips hit every contender's generation-0 bytes in {facts.FaultTasks?.Count ?? facts.Tasks.Count} of the {facts.Tasks.Count} tasks (spread over categories; --fault-tasks all for every one), " +
+            $"{words} Bit flips hit every contender's generation-0 bytes in {facts.FaultTasks.Count} of the {facts.Tasks.Count} tasks (spread over categories; --fault-tasks all for every one), " +
             $"exhaustively up to {facts.FlipBudget} bits per artifact, a seeded sample above; " +
             $"typos ({facts.TypoBudget} seeded single-character edits per task and compiler) hit the source of contenders that have one. Each mutant ran the hidden tests " +
             "in the persistent runner inside the sandbox. " +

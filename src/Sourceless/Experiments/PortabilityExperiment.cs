@@ -26,7 +26,7 @@ public sealed class PortabilityExperiment : IExperiment
                 yield return new WorkItem($"{Id}|{s.ArtifactId}|{isa.Name}", s.ArtifactId, s.Task.Name, s.Target, isa, 0);
     }
 
-    public Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) =>
+    public Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) =>
         RunTestsAsync(Id, item, context, ct);
 
     public static string ScoreSql(int isaCount) => $"""
@@ -42,7 +42,7 @@ public sealed class PortabilityExperiment : IExperiment
         FROM units GROUP BY contender ORDER BY contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         int n = facts.Isas.Count;
         string sql = ScoreSql(n);

@@ -19,7 +19,7 @@ public sealed class ReliabilityExperiment : IExperiment
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Slots.Select(s => WorkItem.Of(Id, s, s.Index == 0 ? TimeRepeats : 0));
 
-    public Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) =>
+    public Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) =>
         RunTestsAsync(Id, item, context, ct);
 
     public const string ScoreSql = """
@@ -42,7 +42,7 @@ public sealed class ReliabilityExperiment : IExperiment
         FROM gens g GROUP BY g.contender ORDER BY g.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]),

@@ -18,12 +18,10 @@ public sealed class TrainingDataExperiment : IExperiment
 
     public string Id => "training-data";
     public Concern Concern => Concern.TrainingData;
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Slots.Take(1).Select(s => new WorkItem($"{Id}|corpus", "", "", s.Target, s.Target.Isa, 0));
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         string folder = Path.Combine(Path.GetDirectoryName(context.Store.Path)!, "corpus");
         var targets = context.Facts.Targets.Select(Targets.Target.Parse).ToList();
@@ -33,11 +31,10 @@ public sealed class TrainingDataExperiment : IExperiment
         // A resumed trial starts this item again from scratch: its pace must be measured whole.
         if (Directory.Exists(folder)) Directory.Delete(folder, true);
         var s = await new CorpusRunner(options, context.Services.Tools).RunAsync(ct);
-        context.Store.RecordRows(item.Key, [new CorpusRunRow("corpus", folder, s.Programs, s.Compiles, s.CompileFailures, s.Records, s.Duplicates, s.Seconds, jobs)]);
-        return [];
+        return [new CorpusRunRow("corpus", folder, s.Programs, s.Compiles, s.CompileFailures, s.Records, s.Duplicates, s.Seconds, jobs)];
     }
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var run = store.Query("SELECT * FROM corpus_runs WHERE row_id = 'corpus'").FirstOrDefault();
         if (run is null || !Directory.Exists(S(run["folder"])))

@@ -8,9 +8,12 @@ public static class ReportBuilder
 {
     public static ReportModel Build(TrialStore store, string folder)
     {
-        var facts = TrialFacts.FromStore(store);
-        var settings = store.Query("SELECT key, value FROM trial ORDER BY key")
-            .ToDictionary(r => (string)r["key"]!, r => (string?)r["value"] ?? "", StringComparer.Ordinal);
+        var facts = TrialSettings.Load(store);
+        // The settings record, flattened, then what the store knows of the run besides its settings
+        // (machine, versions, schema).
+        var settings = facts.Describe().Concat(store.Query("SELECT key, value FROM trial WHERE key <> ? ORDER BY key", TrialSettings.Key)
+                .Select(r => new KeyValuePair<string, string>((string)r["key"]!, (string?)r["value"] ?? "")))
+            .ToDictionary(StringComparer.Ordinal);
         var sections = ExperimentRegistry.All.Select(e => e.Report(store, facts)).OrderBy(s => s.Concern.Number).ToList();
         var tools = store.Query("SELECT tool, version FROM tools ORDER BY tool").Select(r => ((string)r["tool"]!, (string?)r["version"] ?? "")).ToList();
         var stages = store.Query("SELECT session, stage, seconds, items FROM stages ORDER BY session, rowid")

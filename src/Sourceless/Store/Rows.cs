@@ -4,13 +4,10 @@ using System.Text;
 
 namespace Sourceless.Store;
 
-/// <summary>A row of one of an experiment's own tables: a positional record whose parameters are
-/// the table's columns (PascalCase for snake_case: CheckName is check_name), row_id first. The
-/// session column is added by the store.</summary>
-public interface IRow
-{
-    string RowId { get; }
-}
+/// <summary>A raw row: a positional record, marked with its <see cref="TableAttribute"/>, whose
+/// parameters are the table's columns by name (PascalCase for snake_case: CheckName is check_name),
+/// the key first (row_id, fault_id...). The session column is added by the store.</summary>
+public interface IRow;
 
 /// <summary>The table a row record is stored in (Store/Schema.cs).</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]

@@ -6,7 +6,7 @@ public static class Schema
 {
     /// <summary>Stored in the trial table as schema_version; a store of another version is refused
     /// with a message rather than misread. 2: debug_checks.status, audits.status 'tool_error'.</summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     public const string Sql = """
         CREATE TABLE IF NOT EXISTS trial (key VARCHAR PRIMARY KEY, value VARCHAR);

@@ -159,23 +159,6 @@ public sealed class TrialStore : IDisposable
         }
     }
 
-    public void RecordExecutions(string item, IEnumerable<ExecutionRow> rows)
-    {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction();
-            foreach (var e in rows)
-            {
-                Execute("DELETE FROM executions WHERE execution_id = $1", e.ExecutionId);
-                Execute("INSERT INTO executions VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                    e.ExecutionId, e.ArtifactId, e.Experiment, e.RunIsa, e.LibDep, e.Outcome.KindText, e.Outcome.Signal, e.Outcome.CasesPassed,
-                    e.Outcome.CasesTotal, e.WallMs, e.Outcome.RuntimeNs, e.Outcome.Detail, e.CommandLine, Session);
-            }
-            MarkDone(item);
-            tx.Commit();
-        }
-    }
-
     /// <summary>Reads a stored artifact's code (null when the generation failed).</summary>
     public byte[]? ArtifactCode(string artifactId) => Blob("code", artifactId);
 
@@ -197,37 +180,22 @@ public sealed class TrialStore : IDisposable
         };
     }
 
-    public void RecordFaults(string item, IEnumerable<FaultRow> rows)
+    /// <summary>Stores one work item's rows (typed records, <see cref="IRow"/>, of any tables) with its
+    /// done marker, in one transaction: a killed run holds the whole item or none of it. A row
+    /// replaces any stored row with the same key (its first column).</summary>
+    public void RecordRows(string item, IEnumerable<IRow> rows)
     {
         lock (_gate)
         {
             using var tx = _db.BeginTransaction();
-            foreach (var f in rows)
-            {
-                Execute("DELETE FROM faults WHERE fault_id = $1", f.FaultId);
-                Execute("INSERT INTO faults VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
-                    f.FaultId, f.ArtifactId, f.Kind, f.Position, f.Bit, f.Edit, f.SourceLine, f.Outcome, f.Signal, f.DiagnosticLine,
-                    f.FaultLine, f.Located, f.Value, f.Detail, Session);
-            }
-            MarkDone(item);
-            tx.Commit();
-        }
-    }
-
-    /// <summary>Stores one work item's rows of experiments' own tables (typed records, <see cref="IRow"/>)
-    /// with its done marker, in one transaction: a killed run holds the whole item or none of it.</summary>
-    public void RecordRows(string item, params IEnumerable<IRow>[] groups)
-    {
-        lock (_gate)
-        {
-            using var tx = _db.BeginTransaction();
-            foreach (var row in groups.SelectMany(g => g))
+            foreach (var row in rows)
             {
                 var map = RowMap.Of(row.GetType());
-                Execute($"DELETE FROM {map.Table} WHERE row_id = $1", row.RowId);
+                var values = map.Values(row);
+                Execute($"DELETE FROM {map.Table} WHERE {map.Columns[0]} = $1", values[0]);
                 string columns = string.Join(", ", map.Columns.Append("session"));
                 string holes = string.Join(", ", Enumerable.Range(1, map.Columns.Count + 1).Select(i => "$" + i));
-                Execute($"INSERT INTO {map.Table} ({columns}) VALUES ({holes})", [.. map.Values(row), Session]);
+                Execute($"INSERT INTO {map.Table} ({columns}) VALUES ({holes})", [.. values, Session]);
             }
             MarkDone(item);
             tx.Commit();
@@ -269,14 +237,6 @@ public sealed class TrialStore : IDisposable
 
     private void MarkDone(string item) => Execute("INSERT OR REPLACE INTO done VALUES ($1, $2, $3)", item, Session, Now());
 
-    /// <summary>Marks an item done unless its rows already did (in their own transaction): the
-    /// runner's last word on every item, so an item that stored nothing is not redone on resume.</summary>
-    public void EnsureDone(string item)
-    {
-        lock (_gate)
-            if (Scalar("SELECT 1 FROM done WHERE item = $1", item) is null) MarkDone(item);
-    }
-
     private static string Now() => DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture);
 
     private DuckDBCommand Command(string sql, params object?[] args)
@@ -307,9 +267,17 @@ public sealed class TrialStore : IDisposable
 public sealed record GenerationRequestInfo(string Task, string Version, string Contender, Targets.Target Target, int Generation);
 
 /// <summary>One injected fault (a bit flip or a source typo) and what became of it.</summary>
+[Table("faults")]
 public sealed record FaultRow(string FaultId, string ArtifactId, string Kind, int Position, int? Bit, string? Edit, int? SourceLine,
-    string Outcome, int? Signal, int? DiagnosticLine, int? FaultLine, bool Located, int Value, string Detail);
+    string Outcome, int? Signal, int? DiagnosticLine, int? FaultLine, bool Located, int Value, string Detail) : IRow;
 
-/// <summary>One stored execution row.</summary>
-public sealed record ExecutionRow(string ExecutionId, string ArtifactId, string Experiment, string RunIsa, string LibDep,
-    Sandbox.Outcome Outcome, double WallMs, string CommandLine);
+/// <summary>One run of an artifact's tests, as stored: the outcome's parts are columns.</summary>
+[Table("executions")]
+public sealed record ExecutionRow(string ExecutionId, string ArtifactId, string Experiment, string RunIsa, string Libdep,
+    string Outcome, int? Signal, int CasesPassed, int CasesTotal, double WallMs, long? RuntimeNs, string Detail, string CommandLine) : IRow
+{
+    public static ExecutionRow Of(string executionId, string artifactId, string experiment, string runIsa, string libdep,
+        Sandbox.Outcome outcome, double wallMs, string commandLine) =>
+        new(executionId, artifactId, experiment, runIsa, libdep, outcome.KindText, outcome.Signal, outcome.CasesPassed, outcome.CasesTotal,
+            wallMs, outcome.RuntimeNs, outcome.Detail, commandLine);
+}

@@ -22,7 +22,7 @@ public sealed record TrialContext(
     TrialStore Store,
     IReadOnlyDictionary<string, TestPlan> Plans,
     IReadOnlyList<GenerationSlot> Slots,
-    TrialFacts Facts,
+    TrialSettings Facts,
     IReadOnlyList<GenerationSlot>? VariantSlots = null,
     IReadOnlyDictionary<string, TestPlan>? ChangePlans = null)
 {
@@ -38,24 +38,4 @@ public sealed record TrialContext(
     /// session: a deterministic compiler's k generations are usually the same image, and running
     /// it k times would measure the harness, not the contender.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<(Execution Run, string ArtifactId)>>> SharedRuns { get; } = new();
-}
-
-/// <summary>The trial's settings as stored, for experiments' scores and the report.</summary>
-public sealed record TrialFacts(IReadOnlyList<string> Contenders, IReadOnlyList<string> Targets, IReadOnlyList<string> Isas,
-    int Generations, ulong Seed, IReadOnlyList<string> Tasks, int FlipBudget = TrialOptions.DefaultFlips, int TypoBudget = TrialOptions.DefaultTypos,
-    IReadOnlyList<string>? FaultTasks = null)
-{
-    public static TrialFacts FromStore(TrialStore store)
-    {
-        string Get(string k) => store.GetTrial(k) ?? throw new InvalidOperationException($"store has no trial setting '{k}'");
-        var targets = Get("targets").Split(',');
-        return new TrialFacts(Get("contenders").Split(','), targets,
-            targets.Select(t => t.Split('/')[0]).Distinct().ToList(),
-            int.Parse(Get("generations"), System.Globalization.CultureInfo.InvariantCulture),
-            ulong.Parse(Get("seed"), System.Globalization.CultureInfo.InvariantCulture), Get("tasks").Split(','),
-            store.GetTrial("flips") is { } flips ? int.Parse(flips, System.Globalization.CultureInfo.InvariantCulture) : TrialOptions.DefaultFlips,
-            store.GetTrial("typos") is { } typos ? int.Parse(typos, System.Globalization.CultureInfo.InvariantCulture) : TrialOptions.DefaultTypos,
-            // Stores from before fault_tasks existed injected faults into every task.
-            store.GetTrial("fault_tasks") is { } ft ? ft.Split(',', StringSplitOptions.RemoveEmptyEntries) : Get("tasks").Split(','));
-    }
 }

@@ -1,7 +1,8 @@
 namespace Sourceless.Trials;
 
-/// <summary>What the user asked for. Frozen and validated before any work starts; on --resume the
-/// stored settings win, so a resumed trial is the same trial.</summary>
+/// <summary>What the user asked for, with every default in one place. Validated and resolved into
+/// <see cref="TrialSettings"/> (stored once) before any work starts; on --resume the stored
+/// settings are the trial's, and every settings option is refused.</summary>
 public sealed record TrialOptions
 {
     public string Tasks { get; init; } = "all";
@@ -21,8 +22,9 @@ public sealed record TrialOptions
     /// <summary>Also train fresh models at several corpus sizes (the learning curve), about ten minutes more.</summary>
     public bool LearningCurve { get; init; }
 
-    /// <summary>How llm:URL contenders talk to their endpoint (model, key variable, sampling, limits).</summary>
-    public Sourceless.Contenders.Llm.LlmSettings Llm { get; init; } = Sourceless.Contenders.Llm.LlmSettings.Default;
+    /// <summary>Contender kinds' own settings by prefix, as JSON (for example how llm:URL contenders
+    /// talk to their endpoint); a kind missing here uses its defaults.</summary>
+    public IReadOnlyDictionary<string, string> KindSettings { get; init; } = new Dictionary<string, string>();
 
     public const int DefaultFlips = 24, DefaultTypos = 4;
     public const string DefaultFaultTasks = "12";

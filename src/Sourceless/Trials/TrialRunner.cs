@@ -31,20 +31,20 @@ public sealed class TrialRunner(TrialOptions options)
         bool resuming = options.Resume is not null;
         // A new trial validates everything (tasks, targets, contenders, toolchains) before it
         // creates anything, so bad input leaves no half-made run folder behind.
-        var fresh = resuming ? default : ResolveNewSettings();
-        if (!resuming) await Toolchain.CheckAsync(fresh.Targets.Append(TestPlanner.ReferenceTarget), ToolRunner.Shared, ct, experiments: true);
+        var fresh = resuming ? null : ResolveNewSettings();
+        if (fresh is not null) await Toolchain.CheckAsync(fresh.Targets.Select(Target.Parse).Append(TestPlanner.ReferenceTarget), ToolRunner.Shared, ct, experiments: true);
         string folder = resuming ? RunFolder.ForResume(options.Resume!) : RunFolder.ForNewRun(options.Out);
         using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName));
-        if (!resuming) StoreSettings(store, fresh.Tasks, fresh.Contenders, fresh.Targets);
-        var (tasks, contenderNames, targets) = resuming ? LoadSettings(store) : fresh;
+        if (fresh is not null) StoreSettings(store, fresh);
+        // Read once: everything below (and every experiment, through the context) uses this record.
+        var facts = TrialSettings.Load(store);
+        var (tasks, targets) = Resolve(facts);
         store.BeginSession(string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
-        Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}: {tasks.Count} tasks x {contenderNames.Count} contenders x {targets.Count} targets, k={Facts(store).Generations}, seed {Facts(store).Seed}");
+        Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}: {tasks.Count} tasks x {facts.Contenders.Count} contenders x {targets.Count} targets, k={facts.Generations}, seed {facts.Seed}");
 
         int jobs = Math.Clamp(options.Jobs, 1, 16);
         var services = new TrialServices(Path.Combine(folder, "work"), jobs);
-        var llm = Contenders.Llm.LlmSettings.FromJson(store.GetTrial("llm_settings"));
-        var contenders = ContenderRegistry.Parse(string.Join(',', contenderNames), services.Contenders, llm, services.Workspace.Dir("fewshot-cache"));
-        var facts = Facts(store);
+        var contenders = ContenderRegistry.Parse(string.Join(',', facts.Contenders), services.Contenders, facts.KindSettings, services.Workspace.Dir("fewshot-cache"));
 
         // Stage: setup.
         var sw = Stopwatch.StartNew();
@@ -101,9 +101,8 @@ public sealed class TrialRunner(TrialOptions options)
             var p = new ProgressReporter(experiment.Id, items.Count);
             await System.Threading.Tasks.Parallel.ForEachAsync(items, Options(jobs, ct), async (item, token) =>
             {
-                var rows = await experiment.RunAsync(item, context, token);
-                if (!experiment.RecordsOwnRows) store.RecordExecutions(item.Key, rows);
-                store.EnsureDone(item.Key);
+                // The runner stores every item's rows and its done marker, in one transaction.
+                store.RecordRows(item.Key, await experiment.RunAsync(item, context, token));
                 p.Tick();
             });
             Stage(experiment.Id, sw, items.Count, store);
@@ -129,56 +128,56 @@ public sealed class TrialRunner(TrialOptions options)
 
     private static ParallelOptions Options(int jobs, CancellationToken ct) => new() { MaxDegreeOfParallelism = jobs, CancellationToken = ct };
 
-    private static TrialFacts Facts(TrialStore store) => TrialFacts.FromStore(store);
-
-    private (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<string> Contenders, IReadOnlyList<Target> Targets) ResolveNewSettings()
+    /// <summary>Validates what the user asked for and resolves it (task names, canonical
+    /// contender names, target ids, the fault tasks), before anything is created.</summary>
+    private TrialSettings ResolveNewSettings()
     {
         var names = ContenderRegistry.ParseNames(options.Contenders);
-        options.Llm.Validate();
         var targets = Target.ParseList(options.Targets);
         if (targets.Count == 0) throw new UserError("--targets selects no target");
         if (options.Generations < 1) throw new UserError("--generations must be at least 1");
         if (options.Flips < 0 || options.Typos < 0) throw new UserError("--flips and --typos must be zero or more");
         if (options.FaultTasks != "all" && (!int.TryParse(options.FaultTasks, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 0))
             throw new UserError($"--fault-tasks: expected 'all' or a count, got '{options.FaultTasks}'");
-        var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
-        return (suite.Select(options.Tasks), names, targets);
+        string suiteDir = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir);
+        var tasks = TaskSuite.Load(suiteDir).Select(options.Tasks);
+        return new TrialSettings
+        {
+            Tasks = tasks.Select(t => t.Name).ToList(),
+            Contenders = names,
+            Targets = targets.Select(t => t.Id).ToList(),
+            Seed = options.Seed,
+            Generations = options.Generations,
+            FlipBudget = options.Flips,
+            TypoBudget = options.Typos,
+            FaultTasks = (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name).ToList(),
+            Suite = suiteDir,
+            LearningCurve = options.LearningCurve,
+            KindSettings = options.KindSettings,
+            TaskHashes = tasks.ToDictionary(t => t.Name, TaskFingerprint.Of),
+        };
     }
 
-    private void StoreSettings(TrialStore store, IReadOnlyList<TaskDefinition> tasks, IReadOnlyList<string> names, IReadOnlyList<Target> targets)
+    /// <summary>The settings, stored once, next to facts about this run that are not settings.</summary>
+    private static void StoreSettings(TrialStore store, TrialSettings settings)
     {
+        settings.Store(store);
         foreach (var (k, v) in new Dictionary<string, string>
         {
-            ["tasks"] = string.Join(',', tasks.Select(t => t.Name)),
-            ["contenders"] = string.Join(',', names),
-            ["targets"] = string.Join(',', targets.Select(t => t.Id)),
-            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
-            ["generations"] = options.Generations.ToString(CultureInfo.InvariantCulture),
-            ["flips"] = options.Flips.ToString(CultureInfo.InvariantCulture),
-            ["typos"] = options.Typos.ToString(CultureInfo.InvariantCulture),
-            ["fault_tasks"] = string.Join(',', (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name)),
-            ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
-            ["learning_curve"] = options.LearningCurve ? "1" : "0",
-            ["task_hashes"] = System.Text.Json.JsonSerializer.Serialize(tasks.ToDictionary(t => t.Name, TaskFingerprint.Of)),
-            // The name of the key's variable is stored, never the key.
-            ["llm_settings"] = options.Llm.ToJson(),
             ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
             ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
         }.Concat(MachineInfo.Collect()))
             store.SetTrial(k, v);
     }
 
-    private static (IReadOnlyList<TaskDefinition>, IReadOnlyList<string>, IReadOnlyList<Target>) LoadSettings(TrialStore store)
+    /// <summary>The tasks and targets of stored settings; refuses tasks changed since the run began.</summary>
+    private static (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<Target> Targets) Resolve(TrialSettings settings)
     {
-        var facts = TrialFacts.FromStore(store);
-        var suite = TaskSuite.Load(store.GetTrial("suite") ?? SourcelessHome.TasksDir);
-        var tasks = suite.Select(string.Join(',', facts.Tasks));
-        var hashes = store.GetTrial("task_hashes") is { } json
-            ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];
-        var changed = TaskFingerprint.Changed(tasks, hashes);
+        var tasks = TaskSuite.Load(settings.Suite).Select(string.Join(',', settings.Tasks));
+        var changed = TaskFingerprint.Changed(tasks, settings.TaskHashes);
         if (changed.Count > 0)
             throw new UserError($"cannot resume: {changed.Count} task(s) changed since the run began ({string.Join(", ", changed)}); " +
                 "restore them, or start a new trial");
-        return (tasks, facts.Contenders, facts.Targets.Select(Target.Parse).ToList());
+        return (tasks, settings.Targets.Select(Target.Parse).ToList());
     }
 }

@@ -30,7 +30,13 @@ public sealed class LlmContender : IContender
         public string Help => "any OpenAI-compatible model at URL, writing hex bytes, assembly or C (options: --llm-*)";
         public bool Matches(string name) => name.StartsWith(Word + ":", StringComparison.Ordinal);
         public string Canonical(string name) => LlmSettings.CanonicalName(name);
-        public IContender Create(string canonical, ContenderContext context) => new LlmContender(canonical, context.Llm, context.Services, context.CacheDir);
+        public IContender Create(string canonical, ContenderContext context) =>
+            new LlmContender(canonical, LlmSettings.FromJson(context.SettingsOf(Word)), context.Services, context.CacheDir);
+
+        // The options are made once per kind (a command may hold an option only once).
+        private readonly LlmOptions _options = new();
+        public IReadOnlyList<System.CommandLine.Option> Options => _options.All;
+        public string? ReadOptions(System.CommandLine.ParseResult result) => _options.Read(result).ToJson();
     }
 
     private readonly Uri _endpoint;

@@ -15,12 +15,10 @@ public sealed class AbstractionsExperiment : IExperiment
 {
     public string Id => "abstractions";
     public Concern Concern => Concern.Abstractions;
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Slots.Where(s => s.Index == 0).Select(s => WorkItem.Of(Id, s));
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         var artifact = StoredArtifact.Load(context.Store, item.ArtifactId);
         var rows = new List<StructureRow>();
@@ -30,8 +28,7 @@ public sealed class AbstractionsExperiment : IExperiment
             var s = await MeasureAsync(artifact, task.Signature.Name, task.Signature.Parameters.Count, context.Services, ct);
             rows.Add(new StructureRow(item.ArtifactId, item.ArtifactId, s.FunctionsNamed, s.ParamsTotal, s.ParamsTyped, s.LocalsTyped, s.CommentLines, s.CodeBytes, s.NamedBytes, s.Evidence));
         }
-        context.Store.RecordRows(item.Key, rows);
-        return [];
+        return [.. rows];
     }
 
     public sealed record Structure(int FunctionsNamed, int ParamsTotal, int ParamsTyped, int LocalsTyped, int CommentLines, int CodeBytes, int NamedBytes, string Evidence);
@@ -90,7 +87,7 @@ public sealed class AbstractionsExperiment : IExperiment
         GROUP BY a.contender ORDER BY a.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]),

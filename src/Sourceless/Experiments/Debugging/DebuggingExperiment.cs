@@ -13,21 +13,17 @@ public sealed class DebuggingExperiment : IExperiment
 {
     public string Id => "debugging";
     public Concern Concern => Concern.Debugging;
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
-        context.Slots.Where(s => s.Index == 0 && (context.Facts.FaultTasks?.Contains(s.Task.Name) ?? true)).Select(s => WorkItem.Of(Id, s));
+        context.Slots.Where(s => s.Index == 0 && context.Facts.FaultTasks.Contains(s.Task.Name)).Select(s => WorkItem.Of(Id, s));
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         var artifact = StoredArtifact.Load(context.Store, item.ArtifactId);
         if (artifact is null) return []; // nothing to look at: the runner marks the item done
         var plan = context.Plans[item.Task];
         var (results, command) = await GdbChecklist.RunAsync(plan, item.RunIsa, artifact, Path.GetFullPath(plan.Task.Folder),
             context.Services.Runner, context.Services.Workspace, ct);
-        context.Store.RecordRows(item.Key,
-            results.Select(r => new DebugCheckRow($"{item.ArtifactId}|{r.Check}", item.ArtifactId, r.Check, r.Passed, r.Evidence, command, r.Status)));
-        return [];
+        return [.. results.Select(r => new DebugCheckRow($"{item.ArtifactId}|{r.Check}", item.ArtifactId, r.Check, r.Passed, r.Evidence, command, r.Status))];
     }
 
     /// <summary>Tool errors (gdb or qemu never reached the checklist) are counted, not scored.</summary>
@@ -44,7 +40,7 @@ public sealed class DebuggingExperiment : IExperiment
         GROUP BY a.contender ORDER BY a.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Where(r => r["share"] is not null).Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["share"]),

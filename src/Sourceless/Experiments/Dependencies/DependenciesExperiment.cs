@@ -17,14 +17,12 @@ public sealed class DependenciesExperiment : IExperiment
 {
     public string Id => "dependencies";
     public Concern Concern => Concern.Dependencies;
-    public bool RecordsOwnRows => true;
-
     private readonly ConcurrentDictionary<string, Lazy<Task<bool>>> _observable = new();
 
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Slots.Where(s => s.Index == 0 && s.Task.UsesLibDep).Select(s => WorkItem.Of(Id, s));
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         var artifact = StoredArtifact.Load(context.Store, item.ArtifactId);
         if (artifact is null) return []; // nothing to look at: the runner marks the item done
@@ -40,10 +38,8 @@ public sealed class DependenciesExperiment : IExperiment
         string detail = observable
             ? $"v1.0 {old.Outcome.KindText} ({old.Outcome.CasesPassed}/{old.Outcome.CasesTotal}), v1.1 {fixedRun.Outcome.KindText} ({fixedRun.Outcome.CasesPassed}/{fixedRun.Outcome.CasesTotal}): the reference itself changes with the fix"
             : $"v1.0 {old.Outcome.KindText}, v1.1 {fixedRun.Outcome.KindText}: the fix does not change this task's results";
-        context.Store.RecordRows(item.Key,
-            [new DependencyRow(item.ArtifactId, item.ArtifactId, string.Join(' ', artifact.Dependencies), string.Join(' ', inferred.ImportsCalled), sbom,
-                old.Outcome.KindText, fixedRun.Outcome.KindText, observable, follows, detail)]);
-        return [];
+        return [new DependencyRow(item.ArtifactId, item.ArtifactId, string.Join(' ', artifact.Dependencies), string.Join(' ', inferred.ImportsCalled), sbom,
+                old.Outcome.KindText, fixedRun.Outcome.KindText, observable, follows, detail)];
     }
 
     /// <summary>Whether the task's own reference (gcc -O0, linked against libdep) gives different
@@ -70,7 +66,7 @@ public sealed class DependenciesExperiment : IExperiment
         GROUP BY a.contender ORDER BY a.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * (D(r["follows"]) + D(r["declares"])) / 2,

@@ -18,9 +18,9 @@ public static class FaultRerun
     /// <param name="stored">The fault's row joined with its artifact's task and target.</param>
     public static async Task<FaultRow> RunAsync(TrialStore store, Dictionary<string, object?> stored, TrialServices services, CancellationToken ct)
     {
-        var facts = TrialFacts.FromStore(store);
+        var facts = TrialSettings.Load(store);
         string artifactId = (string)stored["artifact_id"]!;
-        var suite = TaskSuite.Load(store.GetTrial("suite") ?? SourcelessHome.TasksDir);
+        var suite = TaskSuite.Load(facts.Suite);
         var task = suite.Select((string)stored["task"]!)[0];
         var target = Target.Parse((string)stored["target"]!);
         var code = store.ArtifactCode(artifactId) ?? throw new UserError($"artifact {artifactId} has no stored code");

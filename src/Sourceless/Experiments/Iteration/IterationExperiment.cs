@@ -17,12 +17,10 @@ public sealed class IterationExperiment : IExperiment
 {
     public string Id => "iteration";
     public Concern Concern => Concern.Iteration;
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Variants.Where(s => s.Version == "v2").Select(s => WorkItem.Of(Id, s));
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         string v1Id = Artifacts.ArtifactKey.Of(item.Task, "v1", Contender(context, item), item.Target, 0);
         var v2 = StoredArtifact.Load(context.Store, item.ArtifactId);
@@ -30,8 +28,7 @@ public sealed class IterationExperiment : IExperiment
         double latency = D(context.Store.Query("SELECT latency_ms FROM artifacts WHERE artifact_id = $1", item.ArtifactId).FirstOrDefault()?["latency_ms"]);
         if (v2 is null)
         {
-            context.Store.RecordRows(item.Key, [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, "no_artifact", 0, 0, 0, 0, null, null, null, latency, "the v2 generation failed")]);
-            return [];
+            return [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, "no_artifact", 0, 0, 0, 0, null, null, null, latency, "the v2 generation failed")];
         }
         var plan = context.Changes[item.Task];
         var exec = await context.Services.Runner.RunBareAsync(plan, item.RunIsa, v2.Code, ct);
@@ -44,10 +41,8 @@ public sealed class IterationExperiment : IExperiment
             else if (c.Kind != "changed") { v2Total++; if (ok) v2Pass++; }
         }
         var (unit, changed, total) = EditSize(v1, v2);
-        context.Store.RecordRows(item.Key,
-            [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, exec.Outcome.KindText, v2Pass, v2Total, keptPass, keptTotal, unit, changed, total, latency,
-                exec.Outcome.Detail)]);
-        return [];
+        return [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, exec.Outcome.KindText, v2Pass, v2Total, keptPass, keptTotal, unit, changed, total, latency,
+                exec.Outcome.Detail)];
     }
 
     private static string Contender(TrialContext context, WorkItem item) =>
@@ -80,7 +75,7 @@ public sealed class IterationExperiment : IExperiment
         GROUP BY a.contender ORDER BY a.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["score_mean"]),

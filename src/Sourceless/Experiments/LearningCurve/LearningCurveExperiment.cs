@@ -25,27 +25,24 @@ public sealed class LearningCurveExperiment : IExperiment
 
     public string Id => "learning-curve";
     public Concern Concern => Concern.TrainingData;
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context)
     {
         if (!context.Facts.Contenders.Any(c => ContenderRegistry.KindOf(c) is NeuralContender.Kind)) yield break;
         var slot = context.Slots.FirstOrDefault();
         if (slot is null) yield break;
         yield return new WorkItem($"{Id}|shipped", "", "", slot.Target, slot.Target.Isa, 0);
-        if (context.Store.GetTrial("learning_curve") == "1")
+        if (context.Facts.LearningCurve)
             foreach (int n in Sizes) yield return new WorkItem($"{Id}|pairs-{n}", "", "", slot.Target, slot.Target.Isa, 0);
     }
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         if (item.Key.EndsWith("|shipped", StringComparison.Ordinal))
         {
             string log = Path.Combine(Path.GetDirectoryName(NeuralContender.DefaultCheckpointPath)!, Trainer.LogFile);
             var points = TrainingLog.Read(log);
             var info = Checkpoint.Load(NeuralContender.DefaultCheckpointPath).Training;
-            context.Store.RecordRows(item.Key, points.Select(p => Row($"shipped|{p.Step}", "shipped checkpoint", info.Pairs, p)));
-            return [];
+            return [.. points.Select(p => Row($"shipped|{p.Step}", "shipped checkpoint", info.Pairs, p))];
         }
         int size = int.Parse(item.Key[(item.Key.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
         string runDir = Path.Combine(Path.GetDirectoryName(context.Store.Path)!, "learning-curve");
@@ -61,8 +58,7 @@ public sealed class LearningCurveExperiment : IExperiment
             Command = $"sourceless trial --learning-curve (pairs {size}, {Steps} steps)",
         }).RunAsync(ct);
         var last = result.Curve[^1];
-        context.Store.RecordRows(item.Key, [Row($"trained|{size}", $"trained here on {size} pairs", size, last)]);
-        return [];
+        return [Row($"trained|{size}", $"trained here on {size} pairs", size, last)];
     }
 
     private static readonly SemaphoreSlim CorpusGate = new(1, 1);
@@ -85,7 +81,7 @@ public sealed class LearningCurveExperiment : IExperiment
     private static LearningCurveRow Row(string id, string source, int available, LearningPoint p) =>
         new(id, source, available, p.Step, p.PairsSeen, p.TokensSeen, double.IsNaN(p.TrainLoss) ? null : p.TrainLoss, p.HeldOut, p.Exact, p.Pass, p.UnseenPass, p.Seconds);
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         const string sql = "SELECT source, pairs_available, step, pairs_seen, train_loss, heldout, exact, pass, unseen_pass FROM learning_curve ORDER BY source DESC, pairs_seen";
         var rows = store.Query(sql);

@@ -18,8 +18,6 @@ public sealed class SecurityExperiment : IExperiment
 {
     public string Id => "security";
     public Concern Concern => Concern.Security;
-    public bool RecordsOwnRows => true;
-
     private readonly ConcurrentDictionary<TrialServices, SourceAudit> _audits = new();
 
     public IEnumerable<WorkItem> Plan(TrialContext context)
@@ -29,7 +27,7 @@ public sealed class SecurityExperiment : IExperiment
         return clean.Concat(planted).Select(s => WorkItem.Of(Id, s));
     }
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         var artifact = StoredArtifact.Load(context.Store, item.ArtifactId);
         if (artifact is null) return []; // nothing to look at: the runner marks the item done
@@ -43,10 +41,8 @@ public sealed class SecurityExperiment : IExperiment
         var d = await Disassembly.OfAsync(artifact.Code, artifact.Target.Isa, services.Workspace, services.Tools, services.Imports, ct);
         findings.Add(BinaryInspection.Audit(d));
         var hardening = BinaryInspection.Of(d, artifact.ObjectFile, await AbsoluteRelocationsAsync(artifact, services, ct));
-        context.Store.RecordRows(item.Key,
-            findings.Select(f => new AuditRow($"{item.ArtifactId}|{f.Tool}", item.ArtifactId, variant, f.Tool, f.Status, f.Flagged, f.Findings, f.CommandLine)),
-            [new HardeningRow(item.ArtifactId, item.ArtifactId, hardening.StackProtector, hardening.CetEndbr, hardening.PositionIndependent, hardening.Evidence)]);
-        return [];
+        return [.. findings.Select(f => new AuditRow($"{item.ArtifactId}|{f.Tool}", item.ArtifactId, variant, f.Tool, f.Status, f.Flagged, f.Findings, f.CommandLine)),
+            new HardeningRow(item.ArtifactId, item.ArtifactId, hardening.StackProtector, hardening.CetEndbr, hardening.PositionIndependent, hardening.Evidence)];
     }
 
     private static async Task<IReadOnlyList<string>> AbsoluteRelocationsAsync(StoredArtifact a, TrialServices services, CancellationToken ct)
@@ -88,7 +84,7 @@ public sealed class SecurityExperiment : IExperiment
         FROM flagged GROUP BY contender ORDER BY contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         // No planted vulnerability audited (all tool errors): no score, not a zero.

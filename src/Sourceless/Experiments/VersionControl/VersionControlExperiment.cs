@@ -17,21 +17,17 @@ public sealed class VersionControlExperiment : IExperiment
 {
     public string Id => "version-control";
     public Concern Concern => Concern.VersionControl;
-    public bool RecordsOwnRows => true;
-
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Variants.Where(s => s.Version == "v2").Select(s => WorkItem.Of(Id, s));
 
-    public async Task<IReadOnlyList<ExecutionRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
+    public async Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct)
     {
         var v2 = StoredArtifact.Load(context.Store, item.ArtifactId);
         var v1 = v2 is null ? null : StoredArtifact.Load(context.Store, Artifacts.ArtifactKey.Of(v2.Task, "v1", v2.Contender, v2.Target, 0));
         if (v1 is null || v2 is null) return []; // nothing to look at: the runner marks the item done
         var d = await DiffAsync(v1, v2, context.Plans[item.Task].Task.Signature.Name, context.Services, ct);
-        context.Store.RecordRows(item.Key,
-            [new DiffRow(item.ArtifactId, v2.Id, v1.Id, d.SourceLinesChanged, d.SourceDiff, v1.Code.Length, v2.Code.Length, d.BytesChanged, d.BsdiffBytes,
-                d.Hunks, d.HunksAttributed, d.BytesOutsideFunction, d.Attribution, d.HunkDetail)]);
-        return [];
+        return [new DiffRow(item.ArtifactId, v2.Id, v1.Id, d.SourceLinesChanged, d.SourceDiff, v1.Code.Length, v2.Code.Length, d.BytesChanged, d.BsdiffBytes,
+                d.Hunks, d.HunksAttributed, d.BytesOutsideFunction, d.Attribution, d.HunkDetail)];
     }
 
     public sealed record Diff(int? SourceLinesChanged, string? SourceDiff, int BytesChanged, int? BsdiffBytes, int Hunks, int HunksAttributed,
@@ -125,7 +121,7 @@ public sealed class VersionControlExperiment : IExperiment
         GROUP BY a.contender ORDER BY a.contender
         """;
 
-    public ReportSection Report(TrialStore store, TrialFacts facts)
+    public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         var rows = store.Query(ScoreSql);
         var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["attributed"]),

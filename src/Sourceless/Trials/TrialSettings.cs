@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Sourceless.Store;
+
+namespace Sourceless.Trials;
+
+/// <summary>
+/// The trial's settings, resolved (task names, canonical contender names, target ids, the fault
+/// tasks chosen, each contender kind's own settings) and stored once, as one JSON value under the
+/// trial key <see cref="Key"/>. Everything that runs or reports a trial reads this record, loaded
+/// once (<see cref="Load"/>); nothing reads settings from the store key by key. Defaults live in
+/// <see cref="TrialOptions"/> (what the user asked for), never here.
+/// </summary>
+public sealed record TrialSettings
+{
+    public const string Key = "settings";
+
+    [JsonPropertyName("tasks")] public required IReadOnlyList<string> Tasks { get; init; }
+    [JsonPropertyName("contenders")] public required IReadOnlyList<string> Contenders { get; init; }
+    [JsonPropertyName("targets")] public required IReadOnlyList<string> Targets { get; init; }
+    [JsonPropertyName("seed")] public ulong Seed { get; init; } = 1;
+    [JsonPropertyName("generations")] public int Generations { get; init; } = 1;
+    /// <summary>Bit flips per artifact in the interpretability experiment.</summary>
+    [JsonPropertyName("flips")] public int FlipBudget { get; init; }
+    /// <summary>Source typos per task and compiler in the interpretability experiment.</summary>
+    [JsonPropertyName("typos")] public int TypoBudget { get; init; }
+    /// <summary>The tasks faults are injected into and the gdb checklist runs on (names).</summary>
+    [JsonPropertyName("fault_tasks")] public IReadOnlyList<string> FaultTasks { get; init; } = [];
+    /// <summary>The task suite folder, absolute.</summary>
+    [JsonPropertyName("suite")] public string Suite { get; init; } = "";
+    [JsonPropertyName("learning_curve")] public bool LearningCurve { get; init; }
+    /// <summary>Each contender kind's own settings (its options), by prefix; the name of an API
+    /// key's variable is stored, never the key.</summary>
+    [JsonPropertyName("contender_settings")] public IReadOnlyDictionary<string, string> KindSettings { get; init; } = new Dictionary<string, string>();
+    /// <summary>Each task's content hash when the run began: --resume refuses changed tasks.</summary>
+    [JsonPropertyName("task_hashes")] public IReadOnlyDictionary<string, string> TaskHashes { get; init; } = new Dictionary<string, string>();
+
+    [JsonIgnore] public IReadOnlyList<string> Isas => Targets.Select(t => t.Split('/')[0]).Distinct().ToList();
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    public void Store(TrialStore store) => store.SetTrial(Key, ToJson());
+
+    /// <summary>The stored settings of a run; a store without them was not made by a trial.</summary>
+    public static TrialSettings Load(TrialStore store) =>
+        store.GetTrial(Key) is { } json
+            ? JsonSerializer.Deserialize<TrialSettings>(json, Json) ?? throw new InvalidOperationException($"{store.Path}: trial settings are null")
+            : throw new UserError($"{store.Path} holds no trial settings: it is not a trial's store, or the trial never started");
+
+    /// <summary>The settings as flat key/value pairs, for the report's settings table and results.json.</summary>
+    public IEnumerable<KeyValuePair<string, string>> Describe()
+    {
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        yield return new("tasks", string.Join(',', Tasks));
+        yield return new("contenders", string.Join(',', Contenders));
+        yield return new("targets", string.Join(',', Targets));
+        yield return new("seed", Seed.ToString(inv));
+        yield return new("generations", Generations.ToString(inv));
+        yield return new("flips", FlipBudget.ToString(inv));
+        yield return new("typos", TypoBudget.ToString(inv));
+        yield return new("fault_tasks", string.Join(',', FaultTasks));
+        yield return new("suite", Suite);
+        yield return new("learning_curve", LearningCurve ? "1" : "0");
+        foreach (var (kind, json) in KindSettings.OrderBy(kv => kv.Key, StringComparer.Ordinal)) yield return new($"{kind}_settings", json);
+    }
+}
