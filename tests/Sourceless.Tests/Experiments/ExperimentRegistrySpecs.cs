@@ -35,7 +35,7 @@ public sealed class ExperimentRegistrySpecs
         public Concern Concern => Concern.Reliability;
         public IReadOnlyList<string> Reads => [reads];
         public IEnumerable<WorkItem> Plan(TrialContext context) => [];
-        public Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) => Task.FromResult<IReadOnlyList<ExecutionRow>>([]);
+        public Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct) => Task.FromResult<IReadOnlyList<IRow>>([]);
         public ReportSection Report(TrialStore store, TrialSettings facts) => throw new NotSupportedException();
     }
 }
