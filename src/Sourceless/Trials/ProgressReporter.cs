@@ -6,7 +6,7 @@ namespace Sourceless.Trials;
 
 /// <summary>
 /// Progress of one stage on stderr: items done of the total, percent, rate, elapsed time, ETA and
-/// failures. On a terminal, a live bar redrawn in place (<c>generate [#####-----] 12/40 30% 2.1/s
+/// failures. On a terminal, a live bar redrawn in place (<c>generate [###-------] 12/40 (30%) 2.1/s
 /// elapsed 0:05 ETA 0:13</c>), ended with a newline when the stage is done; a line anything else
 /// writes to stderr meanwhile (a warning) takes the bar's place and the bar is drawn again below
 /// it (<see cref="TerminalLines"/>). Otherwise (CI, a pipe, a file) plain lines, one at most every
