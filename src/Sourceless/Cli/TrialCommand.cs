@@ -23,13 +23,14 @@ public static class TrialCommand
         var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
         var json = new Option<bool>("--json") { Description = "Print RUN/results.json on stdout: settings, scores with their formulas and SQL, per-stage times and row counts, as one JSON object (progress stays on stderr; raw rows stay in results.duckdb)." };
+        var shard = new Option<string?>("--shard") { Description = "K/N (0 <= K < N): run only the tasks whose index in the trial's task list is K modulo N, into its own run folder; 'trial merge' joins the N folders into the unsharded trial's store and report. Every shard takes the same other options." };
         var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/)." };
 
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +
             $"With no options: all built-in tasks, contenders {Contenders.ContenderRegistry.Defaults}, targets x86_64, aarch64 and riscv64 at -O2.");
         // Contender kinds add their own options (--llm-*): the kind owns them, this command only hosts them.
-        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite }
+        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite, shard }
                      .Concat(Contenders.ContenderRegistry.Options)) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
@@ -63,19 +64,46 @@ public static class TrialCommand
                 Resume = resumeDir,
                 Json = pr.GetValue(json),
                 Suite = pr.GetValue(suite),
+                Shard = pr.GetValue(shard) ?? defaults.Shard,
             };
             var result = await new TrialRunner(options).RunAsync(ct);
-            if (options.Json) PrintJson(result);
-            else
-            {
-                Console.WriteLine(MarkdownReport.Render(result.Report, result.Stages, result.ElapsedSeconds));
-                Console.WriteLine($"Report: {Path.Combine(result.Folder, "report.html")}");
-            }
-            Console.Error.WriteLine($"trial finished in {result.ElapsedSeconds:0.0} s: " +
-                string.Join(", ", result.Stages.Select(s => $"{s.Stage} {s.Seconds:0.0}s")));
+            Print(result, options.Json);
             return 0;
         }));
+        cmd.Subcommands.Add(Merge());
         return cmd;
+    }
+
+    private static Command Merge()
+    {
+        var runs = new Argument<string[]>("runs") { Description = "The shards' run folders (all N of one trial, in any order).", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string?>("--out") { Description = "Run folder to create for the merged trial (default: runs/<timestamp>); never overwritten." };
+        var json = new Option<bool>("--json") { Description = "Print the merged RUN/results.json on stdout." };
+        var merge = new Command("merge",
+            "Join the N shards of one trial (trial --shard K/N) into one store and write its report: the same rows and scores as the unsharded trial. " +
+            "Refused, with the reason, when a shard is missing, given twice or unfinished, or when the shards' settings or tools differ.");
+        merge.Arguments.Add(runs);
+        merge.Options.Add(outDir);
+        merge.Options.Add(json);
+        merge.SetAction((pr, ct) => CliAction.RunAsync(() =>
+        {
+            var result = TrialMerge.Run(pr.GetValue(runs)!, pr.GetValue(outDir));
+            Print(result, pr.GetValue(json));
+            return Task.FromResult(0);
+        }));
+        return merge;
+    }
+
+    private static void Print(TrialResult result, bool json)
+    {
+        if (json) PrintJson(result);
+        else
+        {
+            Console.WriteLine(MarkdownReport.Render(result.Report, result.Stages, result.ElapsedSeconds));
+            Console.WriteLine($"Report: {Path.Combine(result.Folder, "report.html")}");
+        }
+        Console.Error.WriteLine($"trial finished in {result.ElapsedSeconds:0.0} s: " +
+            string.Join(", ", result.Stages.Select(s => $"{s.Stage} {s.Seconds:0.0}s")));
     }
 
     /// <summary>--json is results.json itself, so a script reads the same figures from either.</summary>

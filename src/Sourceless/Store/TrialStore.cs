@@ -202,6 +202,26 @@ public sealed class TrialStore : IDisposable
         }
     }
 
+    /// <summary>Copies every row of the given tables from another store of this schema version
+    /// (a shard of the same trial, 'trial merge') in one transaction.</summary>
+    public void AppendFrom(string otherStore, IEnumerable<string> tables)
+    {
+        lock (_gate)
+        {
+            Execute($"ATTACH '{otherStore.Replace("'", "''")}' AS other (READ_ONLY)");
+            try
+            {
+                using var tx = _db.BeginTransaction();
+                foreach (var t in tables) Execute($"INSERT INTO main.{t} SELECT * FROM other.{t}");
+                tx.Commit();
+            }
+            finally
+            {
+                Execute("DETACH other");
+            }
+        }
+    }
+
     /// <summary>An artifact's stored columns (any of those in the artifacts table), or null.</summary>
     public Dictionary<string, object?>? Artifact(string artifactId) =>
         Query("SELECT * FROM artifacts WHERE artifact_id = $1", artifactId).FirstOrDefault();
@@ -245,6 +265,12 @@ public sealed class TrialStore : IDisposable
         cmd.CommandText = sql;
         foreach (var a in args) cmd.Parameters.Add(new DuckDBParameter(a ?? DBNull.Value));
         return cmd;
+    }
+
+    /// <summary>One statement on the store (under its lock), for maintenance such as a merge's path moves.</summary>
+    public void Update(string sql, params object?[] args)
+    {
+        lock (_gate) Execute(sql, args);
     }
 
     private void Execute(string sql, params object?[] args)

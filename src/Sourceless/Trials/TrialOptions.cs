@@ -33,4 +33,6 @@ public sealed record TrialOptions
     public string? Resume { get; init; }
     public bool Json { get; init; }
     public string? Suite { get; init; }
+    /// <summary>"K/N": run only the tasks whose index is K modulo N (0-based), for 'trial merge'.</summary>
+    public string Shard { get; init; } = "0/1";
 }

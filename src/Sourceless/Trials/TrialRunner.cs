@@ -38,9 +38,11 @@ public sealed class TrialRunner(TrialOptions options)
         if (fresh is not null) StoreSettings(store, fresh);
         // Read once: everything below (and every experiment, through the context) uses this record.
         var facts = TrialSettings.Load(store);
-        var (tasks, targets) = Resolve(facts);
+        var (allTasks, targets) = Resolve(facts);
+        var tasks = allTasks.Where((_, i) => facts.Holds(i)).ToList();
         store.BeginSession(string.Join(' ', Environment.GetCommandLineArgs().Skip(1)));
-        Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}: {tasks.Count} tasks x {facts.Contenders.Count} contenders x {targets.Count} targets, k={facts.Generations}, seed {facts.Seed}");
+        string shardNote = facts.ShardParts.N > 1 ? $" (shard {facts.Shard} of {allTasks.Count} tasks)" : "";
+        Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}{shardNote}: {tasks.Count} tasks x {facts.Contenders.Count} contenders x {targets.Count} targets, k={facts.Generations}, seed {facts.Seed}");
 
         int jobs = Math.Clamp(options.Jobs, 1, 16);
         var services = new TrialServices(Path.Combine(folder, "work"), jobs);
@@ -97,7 +99,8 @@ public sealed class TrialRunner(TrialOptions options)
         foreach (var experiment in ExperimentRegistry.Ordered)
         {
             sw.Restart();
-            var items = experiment.Plan(context).Where(i => !done.Contains(i.Key)).ToList();
+            // Items of no task (the corpus, the learning curve) belong to shard 0 alone.
+            var items = experiment.Plan(context).Where(i => !done.Contains(i.Key) && (i.Task != "" || facts.ShardParts.K == 0)).ToList();
             var p = new ProgressReporter(experiment.Id, items.Count);
             await System.Threading.Tasks.Parallel.ForEachAsync(items, Options(jobs, ct), async (item, token) =>
             {
@@ -139,6 +142,7 @@ public sealed class TrialRunner(TrialOptions options)
         if (options.Flips < 0 || options.Typos < 0) throw new UserError("--flips and --typos must be zero or more");
         if (options.FaultTasks != "all" && (!int.TryParse(options.FaultTasks, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 0))
             throw new UserError($"--fault-tasks: expected 'all' or a count, got '{options.FaultTasks}'");
+        var shard = Corpus.CorpusOptions.ParseShard(options.Shard);
         string suiteDir = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir);
         var tasks = TaskSuite.Load(suiteDir).Select(options.Tasks);
         return new TrialSettings
@@ -155,6 +159,7 @@ public sealed class TrialRunner(TrialOptions options)
             LearningCurve = options.LearningCurve,
             KindSettings = options.KindSettings,
             TaskHashes = tasks.ToDictionary(t => t.Name, TaskFingerprint.Of),
+            Shard = $"{shard.K}/{shard.N}",
         };
     }
 

@@ -35,6 +35,26 @@ public sealed record TrialSettings
     /// <summary>Each task's content hash when the run began: --resume refuses changed tasks.</summary>
     [JsonPropertyName("task_hashes")] public IReadOnlyDictionary<string, string> TaskHashes { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>"K/N": this run holds the tasks whose index in <see cref="Tasks"/> is K modulo N
+    /// (0/1: all of them); 'trial merge' joins the N shards into the unsharded trial.</summary>
+    [JsonPropertyName("shard")] public string Shard { get; init; } = "0/1";
+
+    [JsonIgnore] public (int K, int N) ShardParts => Corpus.CorpusOptions.ParseShard(Shard);
+
+    /// <summary>Whether the task at this index of <see cref="Tasks"/> is this shard's. Partitioning by
+    /// task keeps every experiment of a task (its plans, generations, faults) in one shard.</summary>
+    public bool Holds(int taskIndex) => taskIndex % ShardParts.N == ShardParts.K;
+
+    /// <summary>The settings (by stored name) in which another run differs from this one, shard left
+    /// aside: empty when both are shards of one trial.</summary>
+    public IReadOnlyList<string> DifferencesFrom(TrialSettings other)
+    {
+        var mine = JsonSerializer.SerializeToNode(this with { Shard = "0/1" }, Json)!.AsObject();
+        var theirs = JsonSerializer.SerializeToNode(other with { Shard = "0/1" }, Json)!.AsObject();
+        return mine.Select(kv => kv.Key).Union(theirs.Select(kv => kv.Key))
+            .Where(k => !System.Text.Json.Nodes.JsonNode.DeepEquals(mine[k], theirs[k])).ToList();
+    }
+
     [JsonIgnore] public IReadOnlyList<string> Isas => Targets.Select(t => t.Split('/')[0]).Distinct().ToList();
 
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
@@ -63,6 +83,7 @@ public sealed record TrialSettings
         yield return new("fault_tasks", string.Join(',', FaultTasks));
         yield return new("suite", Suite);
         yield return new("learning_curve", LearningCurve ? "1" : "0");
+        yield return new("shard", Shard);
         foreach (var (kind, json) in KindSettings.OrderBy(kv => kv.Key, StringComparer.Ordinal)) yield return new($"{kind}_settings", json);
     }
 }
