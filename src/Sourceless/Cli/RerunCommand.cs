@@ -35,7 +35,7 @@ public static class RerunCommand
             var stored = FaultRerun.Stored(store, "f.fault_id = $1", id).FirstOrDefault();
             if (stored is null)
             {
-                var some = store.Query("SELECT fault_id FROM faults ORDER BY fault_id LIMIT 3").Select(r => (string)r["fault_id"]!).ToList();
+                var some = SomeFaultIds(store);
                 throw new UserError(some.Count == 0
                     ? $"{folder} has no injected faults (was the interpretability experiment run?)"
                     : $"no fault '{id}' in {folder}; fault ids look like: {string.Join(", ", some)}");
@@ -48,9 +48,9 @@ public static class RerunCommand
         return cmd;
     }
 
-    private static async Task<FaultRow> RerunAsync(TrialStore store, Dictionary<string, object?> stored, CancellationToken ct)
+    private static async Task<FaultRow> RerunAsync(TrialStore store, StoredFault stored, CancellationToken ct)
     {
-        await Toolchain.CheckAsync([Target.Parse((string)stored["target"]!)], Tools.ToolRunner.Shared, ct);
+        await Toolchain.CheckAsync([Target.Parse(stored.Target)], Tools.ToolRunner.Shared, ct);
         string workRoot = Path.Combine("/var/tmp", $"sourceless-rerun-{Environment.ProcessId}");
         try
         {
@@ -62,9 +62,15 @@ public static class RerunCommand
         }
     }
 
+    /// <summary>The first three stored fault ids, to show what one looks like.</summary>
+    internal static IReadOnlyList<string> SomeFaultIds(TrialStore store) =>
+        store.Rows<StoredId>("SELECT fault_id FROM faults ORDER BY fault_id LIMIT 3").Select(r => r.FaultId).ToList();
+
+    private sealed record StoredId(string FaultId);
+
     private static string? Text(object? v) => v is null ? null : Convert.ToString(v, CultureInfo.InvariantCulture);
 
-    private static void Print(Dictionary<string, object?> stored, FaultRow now, TrialStore store, string folder)
+    private static void Print(StoredFault stored, FaultRow now, TrialStore store, string folder)
     {
         Console.WriteLine($"fault {now.FaultId}");
         if (now.Kind == "flip")
@@ -76,15 +82,15 @@ public static class RerunCommand
         }
         else Console.WriteLine($"  typo {now.Edit} on source line {now.SourceLine}");
         Console.WriteLine($"  {"",-8} {"outcome",-20} {"signal",-7} {"diag line",-10} {"fault line",-11} {"located",-8} detail");
-        Console.WriteLine($"  {"stored",-8} {Text(stored["outcome"]),-20} {Text(stored["signal"]) ?? "-",-7} {Text(stored["diagnostic_line"]) ?? "-",-10} {Text(stored["fault_line"]) ?? "-",-11} {Text(stored["located"]),-8} {Text(stored["detail"])}");
+        Console.WriteLine($"  {"stored",-8} {stored.Outcome,-20} {Text(stored.Signal) ?? "-",-7} {Text(stored.DiagnosticLine) ?? "-",-10} {Text(stored.FaultLine) ?? "-",-11} {Text(stored.Located),-8} {stored.Detail}");
         Console.WriteLine($"  {"now",-8} {now.Outcome,-20} {Text(now.Signal) ?? "-",-7} {Text(now.DiagnosticLine) ?? "-",-10} {Text(now.FaultLine) ?? "-",-11} {now.Located,-8} {now.Detail}");
         bool same = Same(stored, now);
         Console.WriteLine(same ? "  same as stored" : "  DIFFERS from stored");
     }
 
-    private static bool Same(Dictionary<string, object?> stored, FaultRow now) => FaultRerun.Same(stored, now);
+    private static bool Same(StoredFault stored, FaultRow now) => FaultRerun.Same(stored, now);
 
-    private static void PrintJson(Dictionary<string, object?> stored, FaultRow now)
+    private static void PrintJson(StoredFault stored, FaultRow now)
     {
         using var stdout = Console.OpenStandardOutput();
         using var w = new Utf8JsonWriter(stdout, new JsonWriterOptions { Indented = true });
@@ -93,7 +99,7 @@ public static class RerunCommand
         w.WriteBoolean("same", Same(stored, now));
         foreach (var (name, outcome, signal, diag, faultLine, located, detail) in new[]
         {
-            ("stored", Text(stored["outcome"]), Text(stored["signal"]), Text(stored["diagnostic_line"]), Text(stored["fault_line"]), Text(stored["located"]), Text(stored["detail"])),
+            ("stored", stored.Outcome, Text(stored.Signal), Text(stored.DiagnosticLine), Text(stored.FaultLine), Text(stored.Located), stored.Detail),
             ("now", now.Outcome, Text(now.Signal), Text(now.DiagnosticLine), Text(now.FaultLine), Text(now.Located), now.Detail),
         })
         {

@@ -102,14 +102,14 @@ public sealed class InterpretabilityExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * Math.Max(0, D(r["mean_value"])),
-            $"{S(r["good"])} harmless or located, {S(r["silent"])} silently wrong, of {S(r["faults"])} faults ({S(r["flips"])} bit flips, {S(r["typos"])} typos)")).ToList();
-        var byOutcome = store.Query("""
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * Math.Max(0, D(r.MeanValue)),
+            $"{S(r.Good)} harmless or located, {S(r.Silent)} silently wrong, of {S(r.Faults)} faults ({S(r.Flips)} bit flips, {S(r.Typos)} typos)")).ToList();
+        var byOutcome = store.Rows<OutcomeCount>("""
             SELECT a.contender, f.kind, f.outcome, COUNT(*) AS n
             FROM faults f JOIN artifacts a USING (artifact_id) GROUP BY ALL ORDER BY 1, 2, 3
             """);
-        var headline = store.Query("""
+        var headline = store.Rows<Headline>("""
             SELECT
               AVG(CASE WHEN kind = 'flip' THEN (outcome = 'wrong_output')::INT END) AS flip_silent,
               AVG(CASE WHEN kind = 'flip' THEN (outcome = 'benign')::INT END) AS flip_benign,
@@ -119,23 +119,23 @@ public sealed class InterpretabilityExperiment : IExperiment
               COUNT(CASE WHEN kind = 'flip' THEN 1 END) AS flips, COUNT(CASE WHEN kind = 'typo' THEN 1 END) AS typos
             FROM faults
             """).FirstOrDefault();
-        string words = headline is null || D(headline["flips"]) == 0 ? "No faults were injected." :
-            $"{Pct(headline["flip_silent"])} of {S(headline["flips"])} single bit flips changed the output with no error, {Pct(headline["flip_benign"])} were harmless, " +
-            $"and {Pct(headline["flip_located"])} crashed at an instruction that debug info maps to the flipped line; " +
-            $"{Pct(headline["typo_here"])} of {S(headline["typos"])} typos were rejected with the exact line (within one), and {Pct(headline["typo_silent"])} compiled into silently wrong code.";
-        var categories = byOutcome.Select(r => $"{S(r["contender"])} {S(r["kind"])}s").Distinct().ToList();
+        string words = headline is null || D(headline.Flips) == 0 ? "No faults were injected." :
+            $"{Pct(headline.FlipSilent)} of {S(headline.Flips)} single bit flips changed the output with no error, {Pct(headline.FlipBenign)} were harmless, " +
+            $"and {Pct(headline.FlipLocated)} crashed at an instruction that debug info maps to the flipped line; " +
+            $"{Pct(headline.TypoHere)} of {S(headline.Typos)} typos were rejected with the exact line (within one), and {Pct(headline.TypoSilent)} compiled into silently wrong code.";
+        var categories = byOutcome.Select(r => $"{S(r.Contender)} {S(r.Kind)}s").Distinct().ToList();
         // From harmless to worst, so the stacked bars read left to right; silent wrong output last.
         string[] order = ["benign", "rejected_here", "rejected_elsewhere", "crashed", "timed_out", "killed_by_limit", "could_not_start", "wrong_output"];
-        var outcomes = byOutcome.Select(r => S(r["outcome"])).Distinct()
+        var outcomes = byOutcome.Select(r => S(r.Outcome)).Distinct()
             .OrderBy(o => Array.IndexOf(order, o) is int i && i >= 0 ? i : order.Length).ThenBy(o => o, StringComparer.Ordinal).ToList();
         var bars = new BarSeries("Outcome of each injected fault (share of that contender's flips or typos)", categories,
             outcomes.Select(o => (o, (IReadOnlyList<double>)categories.Select(c =>
             {
-                var group = byOutcome.Where(r => $"{S(r["contender"])} {S(r["kind"])}s" == c).ToList();
-                double total = group.Sum(r => D(r["n"]));
-                return total == 0 ? 0 : 100 * group.Where(r => S(r["outcome"]) == o).Sum(r => D(r["n"])) / total;
+                var group = byOutcome.Where(r => $"{S(r.Contender)} {S(r.Kind)}s" == c).ToList();
+                double total = group.Sum(r => D(r.N));
+                return total == 0 ? 0 : 100 * group.Where(r => S(r.Outcome) == o).Sum(r => D(r.N)) / total;
             }).ToList())).ToList(), "%", Stacked: true);
-        var examples = store.Query("""
+        var examples = store.Rows<Example>("""
             SELECT f.fault_id, f.kind, f.outcome, f.source_line, f.diagnostic_line, f.fault_line, f.detail
             FROM faults f WHERE f.outcome IN ('wrong_output', 'rejected_here', 'crashed') ORDER BY hash(f.fault_id) LIMIT 12
             """);
@@ -152,13 +152,18 @@ public sealed class InterpretabilityExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "faults", "bit flips", "typos", "harmless or located", "silently wrong", "mean value"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["faults"]), S(r["flips"]), S(r["typos"]), S(r["good"]), S(r["silent"]), Num(r["mean_value"], "0.000")]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Faults), S(r.Flips), S(r.Typos), S(r.Good), S(r.Silent), Num(r.MeanValue, "0.000")]).ToList()),
                 new ReportTable("Outcomes", ["contender", "fault", "outcome", "count"],
-                    byOutcome.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["kind"]), S(r["outcome"]), S(r["n"])]).ToList()),
+                    byOutcome.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Kind), S(r.Outcome), S(r.N)]).ToList()),
                 new ReportTable("Examples (RUN is this report's run folder)", ["fault id", "outcome", "line", "diagnostic line", "fault line", "detail", "re-run it"],
-                    examples.Select(r => (IReadOnlyList<string>)[S(r["fault_id"]), S(r["outcome"]), S(r["source_line"]), S(r["diagnostic_line"]), S(r["fault_line"]), S(r["detail"]),
-                        $"./sourceless rerun RUN '{S(r["fault_id"])}'"]).ToList()),
+                    examples.Select(r => (IReadOnlyList<string>)[S(r.FaultId), S(r.Outcome), S(r.SourceLine), S(r.DiagnosticLine), S(r.FaultLine), S(r.Detail),
+                        $"./sourceless rerun RUN '{S(r.FaultId)}'"]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Faults, long Flips, long Typos, long Good, long Silent, double? MeanValue);
+    private sealed record OutcomeCount(string Contender, string Kind, string Outcome, long N);
+    private sealed record Headline(double? FlipSilent, double? FlipBenign, double? FlipLocated, double? TypoHere, double? TypoSilent, long Flips, long Typos);
+    private sealed record Example(string FaultId, string Kind, string Outcome, int? SourceLine, int? DiagnosticLine, int? FaultLine, string? Detail);
 }

@@ -46,10 +46,10 @@ public sealed class PortabilityExperiment : IExperiment
     {
         int n = facts.Isas.Count;
         string sql = ScoreSql(n);
-        var rows = store.Query(sql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["mean_served"]) / n,
-            $"{Num(r["mean_served"])} of {n} ISAs served correctly on average over {S(r["inputs"])} inputs; all {n} for {S(r["all_isas"])}")).ToList();
-        var matrix = store.Query("""
+        var rows = store.Rows<ScoreInputs>(sql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * D(r.MeanServed) / n,
+            $"{Num(r.MeanServed)} of {n} ISAs served correctly on average over {S(r.Inputs)} inputs; all {n} for {S(r.AllIsas)}")).ToList();
+        var matrix = store.Rows<IsaPair>("""
             SELECT a.contender, a.isa AS built_for, e.run_isa,
                    COUNT(*) AS runs, AVG(CASE WHEN e.outcome = 'passed' THEN 1.0 ELSE 0.0 END) AS pass_rate,
                    MODE(e.outcome) AS typical_outcome
@@ -57,10 +57,10 @@ public sealed class PortabilityExperiment : IExperiment
             WHERE a.version = 'v1' AND a.generation = 0 AND e.experiment IN ('reliability', 'portability')
             GROUP BY ALL ORDER BY 1, 2, 3
             """);
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
         var bars = new BarSeries("Share of artifacts passing, by ISA built for -> ISA run on", contenders,
             (from b in facts.Isas from r in facts.Isas select (b, r)).Select(p => ($"{p.b} -> {p.r}", (IReadOnlyList<double>)contenders.Select(c =>
-                100 * D(matrix.FirstOrDefault(m => S(m["contender"]) == c && S(m["built_for"]) == p.b && S(m["run_isa"]) == p.r)?["pass_rate"])).ToList())).ToList(), "%");
+                100 * D(matrix.FirstOrDefault(m => S(m.Contender) == c && S(m.BuiltFor) == p.b && S(m.RunIsa) == p.r)?.PassRate)).ToList())).ToList(), "%");
         return new ReportSection(Id, Concern, "Portability",
             "Generation 0 of every artifact ran on every ISA of the trial: on its own ISA (from the reliability runs) and on the others (the same bytes through the other ISA's driver). " +
             "A contender serves an ISA for an input when its artifact for that ISA passes there.",
@@ -68,10 +68,13 @@ public sealed class PortabilityExperiment : IExperiment
             sql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "inputs", "mean ISAs served", $"inputs served on all {n}"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["inputs"]), Num(r["mean_served"]), S(r["all_isas"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Inputs), Num(r.MeanServed), S(r.AllIsas)]).ToList()),
                 new ReportTable("The same bytes on every ISA (generation 0)", ["contender", "built for", "run on", "runs", "pass rate", "typical outcome"],
-                    matrix.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["built_for"]), S(r["run_isa"]), S(r["runs"]), Pct(r["pass_rate"]), S(r["typical_outcome"])]).ToList()),
+                    matrix.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.BuiltFor), S(r.RunIsa), S(r.Runs), Pct(r.PassRate), S(r.TypicalOutcome)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Inputs, double? MeanServed, long AllIsas);
+    private sealed record IsaPair(string Contender, string BuiltFor, string RunIsa, long Runs, double? PassRate, string? TypicalOutcome);
 }

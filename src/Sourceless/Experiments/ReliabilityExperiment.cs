@@ -44,35 +44,35 @@ public sealed class ReliabilityExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]),
-            100 * D(r["pass_rate"]) * D(r["determinism"]),
-            $"pass rate {Pct(r["pass_rate"])} ({S(r["passed"])}/{S(r["generations"])} generations) x determinism {Pct(r["determinism"])} of {S(r["inputs"])} task-target inputs")).ToList();
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender),
+            100 * D(r.PassRate) * D(r.Determinism),
+            $"pass rate {Pct(r.PassRate)} ({S(r.Passed)}/{S(r.Generations)} generations) x determinism {Pct(r.Determinism)} of {S(r.Inputs)} task-target inputs")).ToList();
 
-        var outcomes = store.Query("""
+        var outcomes = store.Rows<OutcomeCount>("""
             SELECT a.contender, COALESCE(e.outcome, 'no_artifact') AS outcome, COUNT(*) AS n
             FROM artifacts a LEFT JOIN executions e ON e.artifact_id = a.artifact_id AND e.experiment = 'reliability'
             WHERE a.version = 'v1' GROUP BY ALL ORDER BY 1, 2
             """);
-        var latency = store.Query("""
+        var latency = store.Rows<Latency>("""
             SELECT contender, isa,
                    quantile_cont(latency_ms, 0.5) AS p50, quantile_cont(latency_ms, 0.9) AS p90, MAX(latency_ms) AS max
             FROM artifacts WHERE version = 'v1' GROUP BY ALL ORDER BY 1, 2
             """);
-        var runtime = store.Query("""
+        var runtime = store.Rows<RunTime>("""
             SELECT a.contender, a.isa, COUNT(*) AS n, quantile_cont(e.runtime_ns, 0.5) AS p50_ns,
                    AVG(a.code_bytes) AS mean_bytes
             FROM artifacts a JOIN executions e ON e.artifact_id = a.artifact_id AND e.experiment = 'reliability'
             WHERE a.version = 'v1' AND a.generation = 0 AND e.outcome = 'passed' AND e.runtime_ns IS NOT NULL
             GROUP BY ALL ORDER BY 1, 2
             """);
-        var kinds = outcomes.Select(r => S(r["outcome"])).Distinct().Order(StringComparer.Ordinal).ToList();
-        var contenders = outcomes.Select(r => S(r["contender"])).Distinct().ToList();
+        var kinds = outcomes.Select(r => S(r.Outcome)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var contenders = outcomes.Select(r => S(r.Contender)).Distinct().ToList();
         var bars = new BarSeries("Outcome of every generation's hidden tests (share of generations)", contenders,
             kinds.Select(k => (k, (IReadOnlyList<double>)contenders.Select(c =>
             {
-                double total = outcomes.Where(r => S(r["contender"]) == c).Sum(r => D(r["n"]));
-                return total == 0 ? 0 : 100 * outcomes.Where(r => S(r["contender"]) == c && S(r["outcome"]) == k).Sum(r => D(r["n"])) / total;
+                double total = outcomes.Where(r => S(r.Contender) == c).Sum(r => D(r.N));
+                return total == 0 ? 0 : 100 * outcomes.Where(r => S(r.Contender) == c && S(r.Outcome) == k).Sum(r => D(r.N)) / total;
             }).ToList())).ToList(), "%");
 
         return new ReportSection(Id, Concern, "Reliability vs the compiler",
@@ -84,15 +84,20 @@ public sealed class ReliabilityExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "generations", "passed", "pass rate", "determinism"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["generations"]), S(r["passed"]), Pct(r["pass_rate"]), Pct(r["determinism"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Generations), S(r.Passed), Pct(r.PassRate), Pct(r.Determinism)]).ToList()),
                 new ReportTable("Outcomes of the hidden tests", ["contender", "outcome", "generations"],
-                    outcomes.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["outcome"]), S(r["n"])]).ToList()),
+                    outcomes.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Outcome), S(r.N)]).ToList()),
                 new ReportTable("Generation latency (ms, request to artifact)", ["contender", "isa", "p50", "p90", "max"],
-                    latency.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), Num(r["p50"], "0.0"), Num(r["p90"], "0.0"), Num(r["max"], "0.0")]).ToList()),
+                    latency.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Isa), Num(r.P50, "0.0"), Num(r.P90, "0.0"), Num(r.Max, "0.0")]).ToList()),
                 new ReportTable($"Run time of the produced code: median ns per pass over all test cases (generation 0, passing, {TimeRepeats} repeats; aarch64/riscv64 times are under qemu-user)",
                     ["contender", "isa", "artifacts", "median ns", "mean code bytes"],
-                    runtime.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), S(r["n"]), Num(r["p50_ns"], "0"), Num(r["mean_bytes"], "0")]).ToList()),
+                    runtime.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Isa), S(r.N), Num(r.P50Ns, "0"), Num(r.MeanBytes, "0")]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Generations, long Passed, double? PassRate, double? Determinism, long Inputs);
+    private sealed record OutcomeCount(string Contender, string Outcome, long N);
+    private sealed record Latency(string Contender, string Isa, double? P50, double? P90, double? Max);
+    private sealed record RunTime(string Contender, string Isa, long N, double? P50Ns, double? MeanBytes);
 }

@@ -13,12 +13,16 @@ public sealed record StoredArtifact(string Id, string Task, string Version, stri
 
     public static StoredArtifact? Load(TrialStore store, string artifactId)
     {
-        var r = store.Artifact(artifactId);
-        if (r is null || r["code"] is not byte[] code) return null;
-        return new StoredArtifact(artifactId, (string)r["task"]!, (string)r["version"]!, (string)r["contender"]!, Target.Parse((string)r["target"]!),
-            code, r["source"] as string, r["object_file"] as byte[], r["debug_image"] as byte[],
-            ((string?)r["dependencies"] ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var r = store.Rows<Columns>("SELECT task, version, contender, target, code, source, object_file, debug_image, dependencies FROM artifacts WHERE artifact_id = $1",
+            artifactId).FirstOrDefault();
+        if (r?.Code is not byte[] code) return null;
+        return new StoredArtifact(artifactId, r.Task, r.Version, r.Contender, Target.Parse(r.Target), code, r.Source, r.ObjectFile, r.DebugImage,
+            (r.Dependencies ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries));
     }
+
+    /// <summary>The columns of the artifacts table an experiment reads back.</summary>
+    private sealed record Columns(string Task, string Version, string Contender, string Target, byte[]? Code, string? Source, byte[]? ObjectFile,
+        byte[]? DebugImage, string? Dependencies);
 
     /// <summary>A freshly generated artifact, seen as the experiments see stored ones.</summary>
     public static StoredArtifact From(Artifacts.Artifact a) =>

@@ -36,30 +36,35 @@ public sealed class TrainingDataExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var run = store.Query("SELECT * FROM corpus_runs WHERE row_id = 'corpus'").FirstOrDefault();
-        if (run is null || !Directory.Exists(S(run["folder"])))
+        var run = store.Rows<CorpusRun>("SELECT * FROM corpus_runs WHERE row_id = 'corpus'").FirstOrDefault();
+        if (run is null || !Directory.Exists(S(run.Folder)))
             return new ReportSection(Id, Concern, "Training data", "No corpus was made in this trial.", "no 0-100 score", "", [], [], []);
-        string glob = Path.Combine(S(run["folder"]), "*.parquet").Replace("'", "''", StringComparison.Ordinal);
+        string glob = Path.Combine(S(run.Folder), "*.parquet").Replace("'", "''", StringComparison.Ordinal);
         string sql = $"SELECT target, tier, count(*) AS records, count(DISTINCT program_index) AS programs, round(avg(size), 1) AS mean_bytes, sum(size) AS bytes FROM read_parquet('{glob}') GROUP BY ALL ORDER BY 1, 2";
-        var sizes = store.Query(sql);
-        double pairsPerSecond = D(run["records"]) / Math.Max(1e-9, D(run["seconds"]));
-        var targets = sizes.Select(r => S(r["target"])).Distinct().ToList();
+        var sizes = store.Rows<CorpusSize>(sql);
+        double pairsPerSecond = D(run.Records) / Math.Max(1e-9, D(run.Seconds));
+        var targets = sizes.Select(r => S(r.Target)).Distinct().ToList();
         var bars = new BarSeries("Mean function size (bytes) by target and exprgen tier", targets,
-            sizes.Select(r => D(r["tier"])).Distinct().Order().Select(t => ($"tier {t}", (IReadOnlyList<double>)targets.Select(x =>
-                D(sizes.FirstOrDefault(r => S(r["target"]) == x && D(r["tier"]) == t)?["mean_bytes"])).ToList())).ToList(), "B");
+            sizes.Select(r => D(r.Tier)).Distinct().Order().Select(t => ($"tier {t}", (IReadOnlyList<double>)targets.Select(x =>
+                D(sizes.FirstOrDefault(r => S(r.Target) == x && D(r.Tier) == t)?.MeanBytes)).ToList())).ToList(), "B");
         return new ReportSection(Id, Concern, "Training data: the compiler as a pair generator",
             string.Create(CultureInfo.InvariantCulture,
-                $"A `sourceless corpus` run inside the trial: exprgen tiers 1-3, {ProgramsPerTier} programs each, compiled for every target of the trial with an empty cache, {S(run["jobs"])} compiles at a time. ") +
-            string.Create(CultureInfo.InvariantCulture, $"It made {S(run["records"])} source/binary pairs in {D(run["seconds"]):0.0} s: {pairsPerSecond:0.0} pairs per second on this machine ({S(run["compile_failures"])} compile failures, {S(run["duplicates"])} duplicates dropped). ") +
+                $"A `sourceless corpus` run inside the trial: exprgen tiers 1-3, {ProgramsPerTier} programs each, compiled for every target of the trial with an empty cache, {S(run.Jobs)} compiles at a time. ") +
+            string.Create(CultureInfo.InvariantCulture, $"It made {S(run.Records)} source/binary pairs in {D(run.Seconds):0.0} s: {pairsPerSecond:0.0} pairs per second on this machine ({S(run.CompileFailures)} compile failures, {S(run.Duplicates)} duplicates dropped). ") +
             "The Parquet files are in RUN/corpus (schema: docs/corpus-schema.md); `sourceless corpus` makes corpora of any size, sharded across machines.",
             "no 0-100 score (the essay's chart has nine concerns); pairs per second = records / seconds of the corpus run",
             sql, [],
             [
                 new ReportTable("Corpus size by target and tier (read back from the Parquet files)", ["target", "tier", "records", "programs", "mean bytes", "bytes"],
-                    sizes.Select(r => (IReadOnlyList<string>)[S(r["target"]), S(r["tier"]), S(r["records"]), S(r["programs"]), S(r["mean_bytes"]), S(r["bytes"])]).ToList()),
+                    sizes.Select(r => (IReadOnlyList<string>)[S(r.Target), S(r.Tier), S(r.Records), S(r.Programs), S(r.MeanBytes), S(r.Bytes)]).ToList()),
             ],
             [bars]);
     }
+
+    /// <summary>A corpus_runs row as stored (SELECT *: every column of the table, the session too).</summary>
+    private sealed record CorpusRun(string RowId, string Folder, int Programs, int Compiles, int CompileFailures, int Records, int Duplicates, double Seconds,
+        int Jobs, int? Session);
+    private sealed record CorpusSize(string Target, int Tier, long Records, long Programs, double? MeanBytes, long Bytes);
 }
 
 /// <summary>The corpus made inside the trial (table corpus_runs).</summary>

@@ -30,7 +30,7 @@ public static class JsonExport
         WriteTimes(w, model);
         w.WriteStartObject("counts");
         foreach (var table in store.Tables())
-            w.WriteNumber(table, Convert.ToInt64(store.Query($"SELECT count(*) AS n FROM \"{table}\"")[0]["n"], CultureInfo.InvariantCulture));
+            w.WriteNumber(table, store.Rows<RowCount>($"SELECT count(*) AS n FROM \"{table}\"")[0].N);
         w.WriteEndObject();
         w.WriteStartArray("tools");
         foreach (var (tool, version) in model.Tools)
@@ -43,6 +43,8 @@ public static class JsonExport
         w.WriteEndArray();
         w.WriteEndObject();
     }
+
+    private sealed record RowCount(long N);
 
     private static void WriteScores(Utf8JsonWriter w, ReportModel model)
     {

@@ -11,17 +11,20 @@ public static class ReportBuilder
         var facts = TrialSettings.Load(store);
         // The settings record, flattened, then what the store knows of the run besides its settings
         // (machine, versions, schema).
-        var settings = facts.Describe().Concat(store.Query("SELECT key, value FROM trial WHERE key <> ? ORDER BY key", TrialSettings.Key)
-                .Select(r => new KeyValuePair<string, string>((string)r["key"]!, (string?)r["value"] ?? "")))
+        var settings = facts.Describe().Concat(store.Rows<TrialEntry>("SELECT key, value FROM trial WHERE key <> ? ORDER BY key", TrialSettings.Key)
+                .Select(r => new KeyValuePair<string, string>(r.Key, r.Value ?? "")))
             .ToDictionary(StringComparer.Ordinal);
         var sections = ExperimentRegistry.All.Select(e => e.Report(store, facts)).OrderBy(s => s.Concern.Number).ToList();
-        var tools = store.Query("SELECT tool, version FROM tools ORDER BY tool").Select(r => ((string)r["tool"]!, (string?)r["version"] ?? "")).ToList();
-        var stages = store.Query("SELECT session, stage, seconds, items FROM stages ORDER BY session, rowid")
-            .Select(r => (Convert.ToInt32(r["session"], System.Globalization.CultureInfo.InvariantCulture), (string)r["stage"]!,
-                ExperimentRuns.D(r["seconds"]), Convert.ToInt32(r["items"], System.Globalization.CultureInfo.InvariantCulture))).ToList();
-        var sessions = store.Query("SELECT session, started, finished, elapsed_s FROM sessions ORDER BY session")
-            .Select(r => (Convert.ToInt32(r["session"], System.Globalization.CultureInfo.InvariantCulture), (string)r["started"]!, (string?)r["finished"],
-                r["elapsed_s"] is null ? (double?)null : ExperimentRuns.D(r["elapsed_s"]))).ToList();
+        var tools = store.Rows<ToolVersion>("SELECT tool, version FROM tools ORDER BY tool").Select(r => (r.Tool, r.Version ?? "")).ToList();
+        var stages = store.Rows<StageTime>("SELECT session, stage, seconds, items FROM stages ORDER BY session, rowid")
+            .Select(r => (r.Session, r.Stage, r.Seconds, r.Items)).ToList();
+        var sessions = store.Rows<SessionTime>("SELECT session, started, finished, elapsed_s FROM sessions ORDER BY session")
+            .Select(r => (r.Session, r.Started, r.Finished, r.ElapsedS)).ToList();
         return new ReportModel(folder, settings, facts.Contenders, sections, tools, stages, sessions);
     }
+
+    private sealed record TrialEntry(string Key, string? Value);
+    private sealed record ToolVersion(string Tool, string? Version);
+    private sealed record StageTime(int Session, string Stage, double Seconds, int Items);
+    private sealed record SessionTime(int Session, string Started, string? Finished, double? ElapsedS);
 }

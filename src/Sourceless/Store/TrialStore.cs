@@ -222,10 +222,6 @@ public sealed class TrialStore : IDisposable
         }
     }
 
-    /// <summary>An artifact's stored columns (any of those in the artifacts table), or null.</summary>
-    public Dictionary<string, object?>? Artifact(string artifactId) =>
-        Query("SELECT * FROM artifacts WHERE artifact_id = $1", artifactId).FirstOrDefault();
-
     private static byte[] ReadAll(Stream s)
     {
         using var ms = new MemoryStream();
@@ -233,7 +229,23 @@ public sealed class TrialStore : IDisposable
         return ms.ToArray();
     }
 
-    /// <summary>Runs a read query; rows as dictionaries (column name to value).</summary>
+    /// <summary>Runs a read query and reads each row into a positional record by name (the column
+    /// of each parameter's snake_case name, <see cref="RowReader"/>). The columns are checked against
+    /// the record before any row is read, so a renamed column fails on an empty store too.</summary>
+    public IReadOnlyList<T> Rows<T>(string sql, params object?[] args)
+    {
+        var plan = RowReader.Of(typeof(T));
+        lock (_gate)
+        {
+            using var cmd = Command(sql, args);
+            using var r = cmd.ExecuteReader();
+            return plan.ReadAll<T>(r);
+        }
+    }
+
+    /// <summary>Runs a read query whose columns are not known in advance (`sourceless query`); rows
+    /// as dictionaries (column name to value). A query of known columns reads a record with
+    /// <see cref="Rows{T}"/>.</summary>
     public List<Dictionary<string, object?>> Query(string sql, params object?[] args)
     {
         lock (_gate)
@@ -252,8 +264,10 @@ public sealed class TrialStore : IDisposable
         }
     }
 
-    public IReadOnlyList<string> Tables() => Query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")
-        .Select(r => (string)r["table_name"]!).ToList();
+    public IReadOnlyList<string> Tables() => Rows<TableEntry>("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY table_name")
+        .Select(r => r.TableName).ToList();
+
+    private sealed record TableEntry(string TableName);
 
     private void MarkDone(string item) => Execute("INSERT OR REPLACE INTO done VALUES ($1, $2, $3)", item, Session, Now());
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Sourceless.Report;
 using Sourceless.Store;
 
@@ -88,6 +87,11 @@ public static class TrialMerge
         foreach (var d in Directory.EnumerateDirectories(from)) CopyTree(d, Path.Combine(to, Path.GetFileName(d)));
     }
 
+    private sealed record SessionEnd(int Session, string? Finished);
+    private sealed record ToolVersion(string Tool, string? Version);
+    private sealed record TrialKey(string Key, string? Value);
+    private sealed record StageTime(string Stage, double Seconds, int Items);
+
     private sealed record Shard(string Folder, string Store, TrialSettings Settings, Dictionary<string, string> Tools,
         List<KeyValuePair<string, string>> Facts, List<(string Stage, double Seconds, int Items)> Stages);
 
@@ -98,15 +102,15 @@ public static class TrialMerge
         if (!File.Exists(path)) throw new UserError($"{run}: no {TrialStore.FileName} there, so it is not a Sourceless run folder");
         using var store = TrialStore.Open(path, readOnly: true);
         var settings = TrialSettings.Load(store);
-        var last = store.Query("SELECT session, finished FROM sessions ORDER BY session DESC LIMIT 1").FirstOrDefault();
-        if (last is null || last["finished"] is null)
+        var last = store.Rows<SessionEnd>("SELECT session, finished FROM sessions ORDER BY session DESC LIMIT 1").FirstOrDefault();
+        if (last?.Finished is null)
             throw new UserError($"{run}: shard {settings.Shard} did not finish (its last session has no end); finish it with 'sourceless trial --resume {run}' first");
-        var tools = store.Query("SELECT tool, version FROM tools").ToDictionary(r => (string)r["tool"]!, r => (string?)r["version"] ?? "", StringComparer.Ordinal);
+        var tools = store.Rows<ToolVersion>("SELECT tool, version FROM tools").ToDictionary(r => r.Tool, r => r.Version ?? "", StringComparer.Ordinal);
         // Facts about the machine and version, kept from the first shard; the settings are written once.
-        var facts = store.Query("SELECT key, value FROM trial WHERE key NOT IN (?, 'schema_version') ORDER BY key", TrialSettings.Key)
-            .Select(r => new KeyValuePair<string, string>((string)r["key"]!, (string?)r["value"] ?? "")).ToList();
-        var stages = store.Query("SELECT stage, seconds, items FROM stages ORDER BY session, rowid")
-            .Select(r => ((string)r["stage"]!, Convert.ToDouble(r["seconds"], CultureInfo.InvariantCulture), Convert.ToInt32(r["items"], CultureInfo.InvariantCulture))).ToList();
+        var facts = store.Rows<TrialKey>("SELECT key, value FROM trial WHERE key NOT IN ($1, 'schema_version') ORDER BY key", TrialSettings.Key)
+            .Select(r => new KeyValuePair<string, string>(r.Key, r.Value ?? "")).ToList();
+        var stages = store.Rows<StageTime>("SELECT stage, seconds, items FROM stages ORDER BY session, rowid")
+            .Select(r => (r.Stage, r.Seconds, r.Items)).ToList();
         return new Shard(folder, path, settings, tools, facts, stages);
     }
 }

@@ -20,12 +20,14 @@ public sealed class RowMapSpecs : IDisposable
         foreach (var type in types)
         {
             var map = RowMap.Of(type);
-            var columns = store.Query("SELECT column_name FROM information_schema.columns WHERE table_name = $1", map.Table)
-                .Select(r => (string)r["column_name"]!).ToHashSet();
+            var columns = store.Rows<SchemaColumn>("SELECT column_name FROM information_schema.columns WHERE table_name = $1", map.Table)
+                .Select(r => r.ColumnName).ToHashSet();
             Assert.True(columns.Count > 0, $"{type.Name}: no table {map.Table}");
             Assert.Equal(columns.Order(StringComparer.Ordinal), map.Columns.Append("session").Order(StringComparer.Ordinal));
         }
     }
+
+    private sealed record SchemaColumn(string ColumnName);
 
     [Fact]
     public void Names_map_from_pascal_case_to_the_stores_snake_case()

@@ -215,7 +215,7 @@ public sealed class TrialSpecs(TwoSmallTrials trials) : IClassFixture<TwoSmallTr
             foreach (var f in faults)
             {
                 var now = await Sourceless.Experiments.Interpretability.FaultRerun.RunAsync(store, f, services, ct);
-                if (!Sourceless.Experiments.Interpretability.FaultRerun.Same(f, now)) differ.Add($"{now.FaultId}: stored {f["outcome"]} {f["signal"]}, now {now.Outcome} {now.Signal}");
+                if (!Sourceless.Experiments.Interpretability.FaultRerun.Same(f, now)) differ.Add($"{now.FaultId}: stored {f.Outcome} {f.Signal}, now {now.Outcome} {now.Signal}");
             }
             Assert.True(differ.Count == 0, $"{differ.Count} of {faults.Count} differ: {string.Join("; ", differ.Take(5))}");
         }

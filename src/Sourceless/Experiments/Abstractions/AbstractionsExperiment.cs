@@ -89,17 +89,17 @@ public sealed class AbstractionsExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]),
-            100 * (D(r["named"]) + D(r["typed"]) + D(r["with_source"]) + D(r["covered"])) / 4,
-            $"named {Pct(r["named"])}, typed parameters {Pct(r["typed"])}, source with comments {Pct(r["with_source"])}, bytes in named symbols {Pct(r["covered"])} over {S(r["artifacts"])} artifacts")).ToList();
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender),
+            100 * (D(r.Named) + D(r.Typed) + D(r.WithSource) + D(r.Covered)) / 4,
+            $"named {Pct(r.Named)}, typed parameters {Pct(r.Typed)}, source with comments {Pct(r.WithSource)}, bytes in named symbols {Pct(r.Covered)} over {S(r.Artifacts)} artifacts")).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
         var bars = new BarSeries("Recoverable structure per contender", contenders,
-            [("named function", rows.Select(r => 100 * D(r["named"])).ToList()),
-             ("typed parameters", rows.Select(r => 100 * D(r["typed"])).ToList()),
-             ("source + comments", rows.Select(r => 100 * D(r["with_source"])).ToList()),
-             ("bytes in named symbols", rows.Select(r => 100 * D(r["covered"])).ToList())], "%");
-        var examples = store.Query("""
+            [("named function", rows.Select(r => 100 * D(r.Named)).ToList()),
+             ("typed parameters", rows.Select(r => 100 * D(r.Typed)).ToList()),
+             ("source + comments", rows.Select(r => 100 * D(r.WithSource)).ToList()),
+             ("bytes in named symbols", rows.Select(r => 100 * D(r.Covered)).ToList())], "%");
+        var examples = store.Rows<Example>("""
             SELECT a.contender, a.task, a.target, s.functions_named, s.params_typed || '/' || s.params_total AS params, s.locals_typed,
                    s.comment_lines, s.named_bytes || '/' || s.code_bytes AS named_bytes, s.evidence
             FROM structure s JOIN artifacts a USING (artifact_id)
@@ -112,12 +112,16 @@ public sealed class AbstractionsExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "artifacts", "named function", "typed parameters", "source present", "bytes in named symbols", "typed locals", "comment lines"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["artifacts"]), Pct(r["named"]), Pct(r["typed"]), Pct(r["with_source"]), Pct(r["covered"]), S(r["locals"]), S(r["comments"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Artifacts), Pct(r.Named), Pct(r.Typed), Pct(r.WithSource), Pct(r.Covered), S(r.Locals), S(r.Comments)]).ToList()),
                 new ReportTable("Examples (first three artifacts per contender)", ["contender", "task", "target", "named functions", "typed params", "typed locals", "comment lines", "named bytes", "evidence"],
-                    examples.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["task"]), S(r["target"]), S(r["functions_named"]), S(r["params"]), S(r["locals_typed"]), S(r["comment_lines"]), S(r["named_bytes"]), S(r["evidence"])]).ToList()),
+                    examples.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Task), S(r.Target), S(r.FunctionsNamed), S(r.Params), S(r.LocalsTyped), S(r.CommentLines), S(r.NamedBytes), S(r.Evidence)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Artifacts, double? Named, double? Typed, double? WithSource, double? Covered, long? Locals, long? Comments);
+    private sealed record Example(string Contender, string Task, string Target, int? FunctionsNamed, string? Params, int? LocalsTyped, int? CommentLines,
+        string? NamedBytes, string? Evidence);
 }
 
 /// <summary>What an artifact carries of the source's abstractions (table structure).</summary>

@@ -42,14 +42,14 @@ public sealed class DebuggingExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Where(r => r["share"] is not null).Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["share"]),
-            $"{Pct(r["share"])} of the checklist works over {S(r["artifacts"])} artifacts (break {Pct(r["break"])}, list {Pct(r["list"])}, print {Pct(r["print"])}, backtrace {Pct(r["backtrace"])}, address to line {Pct(r["line"])}); {S(r["tool_errors"])} with a tool error, not scored")).ToList();
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Where(r => r.Share is not null).Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * D(r.Share),
+            $"{Pct(r.Share)} of the checklist works over {S(r.Artifacts)} artifacts (break {Pct(r.Break)}, list {Pct(r.List)}, print {Pct(r.Print)}, backtrace {Pct(r.Backtrace)}, address to line {Pct(r.Line)}); {S(r.ToolErrors)} with a tool error, not scored")).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
         var bars = new BarSeries("gdb checklist items that work", contenders,
-            GdbChecklist.Checks.Select(c => (c, (IReadOnlyList<double>)rows.Select(r => 100 * D(r[c])).ToList())).ToList(), "%");
-        var byIsa = store.Query("""
-            SELECT a.contender, a.isa, d.check_name, d.status, COUNT(*) AS artifacts, AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) AS share, ANY_VALUE(d.evidence) AS evidence
+            GdbChecklist.Checks.Select(c => (c, (IReadOnlyList<double>)rows.Select(r => 100 * D(r.Check(c))).ToList())).ToList(), "%");
+        var byIsa = store.Rows<PerIsa>("""
+            SELECT a.contender, a.isa, d.check_name, d.status, COUNT(*) AS artifacts, AVG(CASE WHEN d.passed THEN 1.0 ELSE 0.0 END) AS share, MIN(d.evidence) AS evidence
             FROM debug_checks d JOIN artifacts a ON a.artifact_id = d.artifact_id GROUP BY ALL ORDER BY 1, 2, 3
             """);
         return new ReportSection(Id, Concern, "Debugging",
@@ -60,12 +60,24 @@ public sealed class DebuggingExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "artifacts", "tool errors", "checklist", "break", "list", "print", "backtrace", "address to line"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["artifacts"]), S(r["tool_errors"]), Pct(r["share"]), Pct(r["break"]), Pct(r["list"]), Pct(r["print"]), Pct(r["backtrace"]), Pct(r["line"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Artifacts), S(r.ToolErrors), Pct(r.Share), Pct(r.Break), Pct(r.List), Pct(r.Print), Pct(r.Backtrace), Pct(r.Line)]).ToList()),
                 new ReportTable("Per ISA and check, with what gdb said (one example)", ["contender", "ISA", "check", "status", "artifacts", "works", "gdb said"],
-                    byIsa.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), S(r["check_name"]), S(r["status"]), S(r["artifacts"]), Pct(r["share"]), S(r["evidence"])]).ToList()),
+                    byIsa.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Isa), S(r.CheckName), S(r.Status), S(r.Artifacts), Pct(r.Share), S(r.Evidence)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Artifacts, long ToolErrors, double? Share, double? Break, double? List, double? Print,
+        double? Backtrace, double? Line)
+    {
+        /// <summary>The share of one checklist item (<see cref="GdbChecklist.Checks"/>), by its column name.</summary>
+        public double? Check(string name) => name switch
+        {
+            "break" => Break, "list" => List, "print" => Print, "backtrace" => Backtrace, "line" => Line,
+            _ => throw new InvalidOperationException($"gdb check '{name}' has no column in {nameof(DebuggingExperiment)}.{nameof(ScoreSql)}"),
+        };
+    }
+    private sealed record PerIsa(string Contender, string Isa, string CheckName, string Status, long Artifacts, double? Share, string? Evidence);
 }
 
 /// <summary>One item of the gdb checklist on one artifact (table debug_checks).</summary>

@@ -68,15 +68,15 @@ public sealed class DependenciesExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * (D(r["follows"]) + D(r["declares"])) / 2,
-            $"picks up the fix {Pct(r["follows"])}, declares its dependencies {Pct(r["declares"])} over {S(r["artifacts"])} libdep artifacts")).ToList();
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * (D(r.Follows) + D(r.Declares)) / 2,
+            $"picks up the fix {Pct(r.Follows)}, declares its dependencies {Pct(r.Declares)} over {S(r.Artifacts)} libdep artifacts")).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
         var bars = new BarSeries("libdep artifacts: fix picked up, dependencies declared, calls inferred from bytes", contenders,
-            [("picks up v1.1's fix", rows.Select(r => 100 * D(r["follows"])).ToList()),
-             ("declares dependencies (SBOM)", rows.Select(r => 100 * D(r["declares"])).ToList()),
-             ("calls inferred from bytes", rows.Select(r => 100 * D(r["inferred"])).ToList())], "%");
-        var byTask = store.Query("""
+            [("picks up v1.1's fix", rows.Select(r => 100 * D(r.Follows)).ToList()),
+             ("declares dependencies (SBOM)", rows.Select(r => 100 * D(r.Declares)).ToList()),
+             ("calls inferred from bytes", rows.Select(r => 100 * D(r.Inferred)).ToList())], "%");
+        var byTask = store.Rows<PerTask>("""
             SELECT a.task, a.contender, d.fix_observable, COUNT(*) AS artifacts,
                    SUM(CASE WHEN d.outcome_v10 = 'passed' THEN 1 ELSE 0 END) AS pass_v10,
                    SUM(CASE WHEN d.outcome_v11 = 'passed' THEN 1 ELSE 0 END) AS pass_v11,
@@ -91,12 +91,15 @@ public sealed class DependenciesExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "artifacts", "picks up the fix", "declares dependencies", "SBOM written", "calls inferred from bytes"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["artifacts"]), Pct(r["follows"]), Pct(r["declares"]), Pct(r["sbom"]), Pct(r["inferred"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Artifacts), Pct(r.Follows), Pct(r.Declares), Pct(r.Sbom), Pct(r.Inferred)]).ToList()),
                 new ReportTable("Per task: passing under libdep v1.0 and v1.1", ["task", "contender", "fix changes results", "artifacts", "pass v1.0", "pass v1.1", "declared", "inferred from bytes"],
-                    byTask.Select(r => (IReadOnlyList<string>)[S(r["task"]), S(r["contender"]), S(r["fix_observable"]), S(r["artifacts"]), S(r["pass_v10"]), S(r["pass_v11"]), S(r["declared"]), S(r["inferred"])]).ToList()),
+                    byTask.Select(r => (IReadOnlyList<string>)[S(r.Task), S(r.Contender), S(r.FixObservable), S(r.Artifacts), S(r.PassV10), S(r.PassV11), S(r.Declared), S(r.Inferred)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Artifacts, double? Follows, double? Declares, double? Sbom, double? Inferred);
+    private sealed record PerTask(string Task, string Contender, bool? FixObservable, long Artifacts, long PassV10, long PassV11, string? Declared, string? Inferred);
 }
 
 /// <summary>One libdep artifact against libdep v1.0 and v1.1 (table dependencies).</summary>

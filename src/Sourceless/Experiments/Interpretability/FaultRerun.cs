@@ -16,13 +16,13 @@ namespace Sourceless.Experiments.Interpretability;
 public static class FaultRerun
 {
     /// <param name="stored">The fault's row joined with its artifact's task and target.</param>
-    public static async Task<FaultRow> RunAsync(TrialStore store, Dictionary<string, object?> stored, TrialServices services, CancellationToken ct)
+    public static async Task<FaultRow> RunAsync(TrialStore store, StoredFault stored, TrialServices services, CancellationToken ct)
     {
         var facts = TrialSettings.Load(store);
-        string artifactId = (string)stored["artifact_id"]!;
+        string artifactId = stored.ArtifactId;
         var suite = TaskSuite.Load(facts.Suite);
-        var task = suite.Select((string)stored["task"]!)[0];
-        var target = Target.Parse((string)stored["target"]!);
+        var task = suite.Select(stored.Task)[0];
+        var target = Target.Parse(stored.Target);
         var code = store.ArtifactCode(artifactId) ?? throw new UserError($"artifact {artifactId} has no stored code");
         var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, ct);
         string work = services.Workspace.Dir("faults", "rerun");
@@ -30,29 +30,34 @@ public static class FaultRerun
         int budget = InterpretabilityExperiment.BudgetMs(target.Isa);
         var debug = store.ArtifactDebugImage(artifactId);
         List<FaultRow> rows;
-        if ((string)stored["kind"]! == "flip")
+        if (stored.Kind == "flip")
         {
-            int bit = Convert.ToInt32(stored["position"], CultureInfo.InvariantCulture) * 8 + Convert.ToInt32(stored["bit"], CultureInfo.InvariantCulture);
+            int bit = stored.Position * 8 + (stored.Bit ?? throw new InvalidOperationException($"flip {stored.FaultId} has no stored bit"));
             rows = await lab.RunAsync(code, debug, [bit], [], budget, ct);
         }
         else
         {
             string refText = await File.ReadAllTextAsync(task.V1.ReferencePath, ct);
-            int index = int.Parse(((string)stored["fault_id"]!).Split('|')[^1], CultureInfo.InvariantCulture);
-            var build = await lab.BuildTypoAsync(refText, Typo.Decode((string)stored["edit"]!), index, ct);
+            int index = int.Parse(stored.FaultId.Split('|')[^1], CultureInfo.InvariantCulture);
+            var build = await lab.BuildTypoAsync(refText, Typo.Decode(stored.Edit!), index, ct);
             rows = await lab.RunAsync(code, debug, [], [build], budget, ct);
         }
         return rows.Single();
     }
 
     /// <summary>The stored faults (with task and target) that a query selects, for <see cref="RunAsync"/>.</summary>
-    public static List<Dictionary<string, object?>> Stored(TrialStore store, string where = "TRUE", params object?[] args) =>
-        store.Query($"SELECT f.*, a.task, a.target FROM faults f JOIN artifacts a USING (artifact_id) WHERE {where} ORDER BY f.fault_id", args);
+    public static IReadOnlyList<StoredFault> Stored(TrialStore store, string where = "TRUE", params object?[] args) =>
+        store.Rows<StoredFault>($"SELECT f.*, a.task, a.target FROM faults f JOIN artifacts a USING (artifact_id) WHERE {where} ORDER BY f.fault_id", args);
 
     /// <summary>The outcome of a fault: what must be the same however often and wherever it is run.</summary>
-    public static bool Same(Dictionary<string, object?> stored, FaultRow now) =>
-        Text(stored["outcome"]) == now.Outcome && Text(stored["signal"]) == Text(now.Signal)
-        && Text(stored["diagnostic_line"]) == Text(now.DiagnosticLine) && Text(stored["fault_line"]) == Text(now.FaultLine);
+    public static bool Same(StoredFault stored, FaultRow now) =>
+        stored.Outcome == now.Outcome && Text(stored.Signal) == Text(now.Signal)
+        && Text(stored.DiagnosticLine) == Text(now.DiagnosticLine) && Text(stored.FaultLine) == Text(now.FaultLine);
 
     private static string? Text(object? v) => v is null ? null : Convert.ToString(v, CultureInfo.InvariantCulture);
 }
+
+/// <summary>A stored fault as <see cref="FaultRerun.Stored"/> reads it: every column of the faults
+/// table (f.*, the session too) and its artifact's task and target.</summary>
+public sealed record StoredFault(string FaultId, string ArtifactId, string Kind, int Position, int? Bit, string? Edit, int? SourceLine,
+    string Outcome, int? Signal, int? DiagnosticLine, int? FaultLine, bool Located, int Value, string Detail, int? Session, string Task, string Target);

@@ -25,7 +25,7 @@ public sealed class IterationExperiment : IExperiment
         string v1Id = Artifacts.ArtifactKey.Of(item.Task, "v1", Contender(context, item), item.Target, 0);
         var v2 = StoredArtifact.Load(context.Store, item.ArtifactId);
         var v1 = StoredArtifact.Load(context.Store, v1Id);
-        double latency = D(context.Store.Query("SELECT latency_ms FROM artifacts WHERE artifact_id = $1", item.ArtifactId).FirstOrDefault()?["latency_ms"]);
+        double latency = LatencyMs(context.Store, item.ArtifactId);
         if (v2 is null)
         {
             return [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, "no_artifact", 0, 0, 0, 0, null, null, null, latency, "the v2 generation failed")];
@@ -44,6 +44,10 @@ public sealed class IterationExperiment : IExperiment
         return [new IterationRow(item.ArtifactId, item.ArtifactId, v1Id, exec.Outcome.KindText, v2Pass, v2Total, keptPass, keptTotal, unit, changed, total, latency,
                 exec.Outcome.Detail)];
     }
+
+    /// <summary>The stored generation latency of an artifact (0 when it has none).</summary>
+    internal static double LatencyMs(TrialStore store, string artifactId) =>
+        D(store.Rows<Latency>("SELECT latency_ms FROM artifacts WHERE artifact_id = $1", artifactId).FirstOrDefault()?.LatencyMs);
 
     private static string Contender(TrialContext context, WorkItem item) =>
         context.Variants.First(s => s.ArtifactId == item.ArtifactId).Contender.Name;
@@ -77,15 +81,15 @@ public sealed class IterationExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["score_mean"]),
-            $"{Pct(r["correct"])} of {S(r["changes"])} changes correct (v2 tests and kept v1 tests), {Pct(r["rewritten"])} of the artifact rewritten ({S(r["unit"])})")).ToList();
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * D(r.ScoreMean),
+            $"{Pct(r.Correct)} of {S(r.Changes)} changes correct (v2 tests and kept v1 tests), {Pct(r.Rewritten)} of the artifact rewritten ({S(r.Unit)})")).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
         var bars = new BarSeries("Change requests: correct after the change, and share of the artifact rewritten", contenders,
-            [("change correct", rows.Select(r => 100 * D(r["correct"])).ToList()),
-             ("v1 behaviour kept", rows.Select(r => 100 * D(r["kept_rate"])).ToList()),
-             ("artifact rewritten", rows.Select(r => 100 * D(r["rewritten"])).ToList())], "%");
-        var byTask = store.Query("""
+            [("change correct", rows.Select(r => 100 * D(r.Correct)).ToList()),
+             ("v1 behaviour kept", rows.Select(r => 100 * D(r.KeptRate)).ToList()),
+             ("artifact rewritten", rows.Select(r => 100 * D(r.Rewritten)).ToList())], "%");
+        var byTask = store.Rows<PerTask>("""
             SELECT a.task, a.contender, COUNT(*) AS targets,
                    SUM(i.v2_passed) || '/' || SUM(i.v2_total) AS v2_cases, SUM(i.kept_passed) || '/' || SUM(i.kept_total) AS kept_cases,
                    MODE(i.edit_unit) AS unit, ROUND(AVG(i.units_changed), 1) AS changed, ROUND(AVG(i.units_total) / 2, 1) AS size, ROUND(MEDIAN(i.latency_ms), 1) AS ms
@@ -98,12 +102,17 @@ public sealed class IterationExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "changes", "correct", "v2 cases", "v1 kept", "rewritten", "unit", "median time to new artifact (ms)"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["changes"]), Pct(r["correct"]), Pct(r["v2_rate"]), Pct(r["kept_rate"]), Pct(r["rewritten"]), S(r["unit"]), Num(r["latency_ms"], "0.0")]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Changes), Pct(r.Correct), Pct(r.V2Rate), Pct(r.KeptRate), Pct(r.Rewritten), S(r.Unit), Num(r.LatencyMs, "0.0")]).ToList()),
                 new ReportTable("Per task (first 60 rows)", ["task", "contender", "targets", "v2 cases passed", "kept v1 cases passed", "unit", "mean changed", "mean size", "median ms"],
-                    byTask.Select(r => (IReadOnlyList<string>)[S(r["task"]), S(r["contender"]), S(r["targets"]), S(r["v2_cases"]), S(r["kept_cases"]), S(r["unit"]), S(r["changed"]), S(r["size"]), S(r["ms"])]).ToList()),
+                    byTask.Select(r => (IReadOnlyList<string>)[S(r.Task), S(r.Contender), S(r.Targets), S(r.V2Cases), S(r.KeptCases), S(r.Unit), S(r.Changed), S(r.Size), S(r.Ms)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record Latency(double? LatencyMs);
+    private sealed record ScoreInputs(string Contender, long Changes, double? Correct, double? V2Rate, double? KeptRate, double? Rewritten, double? ScoreMean,
+        string? Unit, double? LatencyMs);
+    private sealed record PerTask(string Task, string Contender, long Targets, string? V2Cases, string? KeptCases, string? Unit, double? Changed, double? Size, double? Ms);
 }
 
 /// <summary>One change request carried out by one contender (table iterations).</summary>

@@ -84,35 +84,38 @@ public sealed class LearningCurveExperiment : IExperiment
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
         const string sql = "SELECT source, pairs_available, step, pairs_seen, train_loss, heldout, exact, pass, unseen_pass FROM learning_curve ORDER BY source DESC, pairs_seen";
-        var rows = store.Query(sql);
+        var rows = store.Rows<Point>(sql);
         if (rows.Count == 0)
             return new ReportSection(Id, Concern, "Learning curve of the neural compiler", "No neural contender in this trial.", "no 0-100 score", sql, [], [], []);
-        string Label(Dictionary<string, object?> r) => S(r["source"]).StartsWith("shipped", StringComparison.Ordinal)
-            ? string.Create(CultureInfo.InvariantCulture, $"{D(r["pairs_seen"]) / 1000:0}k seen")
-            : string.Create(CultureInfo.InvariantCulture, $"{D(r["pairs_available"]) / 1000:0}k pairs");
+        string Label(Point r) => S(r.Source).StartsWith("shipped", StringComparison.Ordinal)
+            ? string.Create(CultureInfo.InvariantCulture, $"{D(r.PairsSeen) / 1000:0}k seen")
+            : string.Create(CultureInfo.InvariantCulture, $"{D(r.PairsAvailable) / 1000:0}k pairs");
         var cats = rows.Select(Label).ToList();
         var bars = new BarSeries("Held-out tier-1 functions (x86_64/gcc/-O2): pass rate and exact bytes against training pairs; the compiler is 100% by construction", cats,
         [
-            ("pass %", rows.Select(r => 100 * D(r["pass"])).ToList()),
-            ("exact bytes %", rows.Select(r => 100 * D(r["exact"])).ToList()),
+            ("pass %", rows.Select(r => 100 * D(r.Pass)).ToList()),
+            ("exact bytes %", rows.Select(r => 100 * D(r.Exact)).ToList()),
             ("compiler %", rows.Select(_ => 100.0).ToList()),
         ], "%");
-        var last = rows.Where(r => S(r["source"]).StartsWith("shipped", StringComparison.Ordinal)).LastOrDefault();
+        var last = rows.Where(r => S(r.Source).StartsWith("shipped", StringComparison.Ordinal)).LastOrDefault();
         return new ReportSection(Id, Concern, "Learning curve of the neural compiler",
             "The built-in model learns to write machine code from compiler output alone. Each point is a held-out evaluation: fresh exprgen tier-1 functions " +
             "(a seed the corpus does not use), greedy decoding, the bytes run on 16 hidden inputs in the sandbox. " +
             (last is null ? "" : string.Create(CultureInfo.InvariantCulture,
-                $"The shipped checkpoint ends at {100 * D(last["pass"]):0.0}% pass and {100 * D(last["exact"]):0.0}% exact bytes after {D(last["pairs_seen"]):N0} pairs seen ({100 * D(last["unseen_pass"]):0.0}% pass on functions whose body never occurs in its corpus). ")) +
+                $"The shipped checkpoint ends at {100 * D(last.Pass):0.0}% pass and {100 * D(last.Exact):0.0}% exact bytes after {D(last.PairsSeen):N0} pairs seen ({100 * D(last.UnseenPass):0.0}% pass on functions whose body never occurs in its corpus). ")) +
             "Rows labelled 'pairs' were trained inside this trial (--learning-curve) on that many pairs with the same budget of steps.",
             "pass = functions whose bytes return the compiler's value on all 16 hidden inputs / held-out functions; exact = bytes equal to the compiler's / held-out functions; no 0-100 score",
             sql, [],
             [new ReportTable("Learning curve rows", ["source", "pairs available", "step", "pairs seen", "train loss", "held-out", "exact", "pass", "pass (unseen)"],
-                rows.Select(r => (IReadOnlyList<string>)[S(r["source"]), S(r["pairs_available"]), S(r["step"]), S(r["pairs_seen"]),
-                    r["train_loss"] is null ? "" : D(r["train_loss"]).ToString("0.000", CultureInfo.InvariantCulture), S(r["heldout"]),
-                    (100 * D(r["exact"])).ToString("0.0", CultureInfo.InvariantCulture) + "%", (100 * D(r["pass"])).ToString("0.0", CultureInfo.InvariantCulture) + "%",
-                    (100 * D(r["unseen_pass"])).ToString("0.0", CultureInfo.InvariantCulture) + "%"]).ToList())],
+                rows.Select(r => (IReadOnlyList<string>)[S(r.Source), S(r.PairsAvailable), S(r.Step), S(r.PairsSeen),
+                    r.TrainLoss is null ? "" : D(r.TrainLoss).ToString("0.000", CultureInfo.InvariantCulture), S(r.Heldout),
+                    (100 * D(r.Exact)).ToString("0.0", CultureInfo.InvariantCulture) + "%", (100 * D(r.Pass)).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+                    (100 * D(r.UnseenPass)).ToString("0.0", CultureInfo.InvariantCulture) + "%"]).ToList())],
             [bars]);
     }
+
+    private sealed record Point(string Source, int PairsAvailable, long Step, long PairsSeen, double? TrainLoss, int Heldout, double Exact, double Pass,
+        double UnseenPass);
 }
 
 /// <summary>One held-out evaluation of a neural model (table learning_curve).</summary>

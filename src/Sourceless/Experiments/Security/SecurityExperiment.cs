@@ -72,7 +72,7 @@ public sealed class SecurityExperiment : IExperiment
         WITH flagged AS (
           SELECT a.contender, a.task, a.target, au.variant, BOOL_OR(au.flagged) AS flagged,
                  BOOL_OR(au.status = 'tool_error') AS tool_error,
-                 STRING_AGG(CASE WHEN au.flagged THEN au.tool END, ', ') AS by_tools
+                 STRING_AGG(CASE WHEN au.flagged THEN au.tool END, ', ' ORDER BY au.tool) AS by_tools
           FROM audits au JOIN artifacts a ON a.artifact_id = au.artifact_id
           GROUP BY ALL)
         SELECT contender,
@@ -86,24 +86,24 @@ public sealed class SecurityExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
         // No planted vulnerability audited (all tool errors): no score, not a zero.
-        var scores = rows.Where(r => r["found"] is not null).Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["found"]) * (1 - D(r["false_positive"])),
-            $"found {Pct(r["found"])} of {S(r["planted"])} planted vulnerabilities; flagged {Pct(r["false_positive"])} of {S(r["clean"])} clean artifacts")).ToList();
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
-        var byTool = store.Query("""
+        var scores = rows.Where(r => r.Found is not null).Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * D(r.Found) * (1 - D(r.FalsePositive)),
+            $"found {Pct(r.Found)} of {S(r.Planted)} planted vulnerabilities; flagged {Pct(r.FalsePositive)} of {S(r.Clean)} clean artifacts")).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
+        var byTool = store.Rows<PerTool>("""
             SELECT a.contender, au.tool, au.status,
                    SUM(CASE WHEN au.variant = 'vuln' AND au.flagged THEN 1 ELSE 0 END) || '/' || SUM(CASE WHEN au.variant = 'vuln' THEN 1 ELSE 0 END) AS vuln_flagged,
                    SUM(CASE WHEN au.variant = 'clean' AND au.flagged THEN 1 ELSE 0 END) || '/' || SUM(CASE WHEN au.variant = 'clean' THEN 1 ELSE 0 END) AS clean_flagged
             FROM audits au JOIN artifacts a ON a.artifact_id = au.artifact_id GROUP BY ALL ORDER BY 1, 2
             """);
-        var byTask = store.Query("""
+        var byTask = store.Rows<PerTask>("""
             SELECT a.task, a.contender, au.variant,
-                   STRING_AGG(DISTINCT CASE WHEN au.flagged THEN au.tool END, ', ') AS flagged_by, ANY_VALUE(CASE WHEN au.flagged THEN au.findings END) AS finding
+                   STRING_AGG(DISTINCT CASE WHEN au.flagged THEN au.tool END, ', ' ORDER BY CASE WHEN au.flagged THEN au.tool END) AS flagged_by, MIN(CASE WHEN au.flagged THEN au.findings END) AS finding
             FROM audits au JOIN artifacts a ON a.artifact_id = au.artifact_id
-            WHERE a.isa = 'x86_64' GROUP BY a.task, a.contender, au.variant ORDER BY 1, 3, 4
+            WHERE a.isa = 'x86_64' GROUP BY a.task, a.contender, au.variant ORDER BY 1, 3, 4, 2
             """);
-        var hardening = store.Query("""
+        var hardening = store.Rows<Hardening>("""
             SELECT a.contender, a.isa, COUNT(*) AS artifacts,
                    AVG(CASE WHEN h.stack_protector = 'yes' THEN 1.0 ELSE 0.0 END) AS sp,
                    AVG(CASE WHEN h.cet_endbr = 'yes' THEN 1.0 WHEN h.cet_endbr = 'no' THEN 0.0 END) AS endbr,
@@ -111,8 +111,8 @@ public sealed class SecurityExperiment : IExperiment
             FROM hardening h JOIN artifacts a ON a.artifact_id = h.artifact_id GROUP BY ALL ORDER BY 1, 2
             """);
         var bars = new BarSeries("Planted vulnerabilities found, and clean artifacts flagged", contenders,
-            [("planted found", rows.Select(r => 100 * D(r["found"])).ToList()),
-             ("clean flagged (false positive)", rows.Select(r => 100 * D(r["false_positive"])).ToList())], "%");
+            [("planted found", rows.Select(r => 100 * D(r.Found)).ToList()),
+             ("clean flagged (false positive)", rows.Select(r => 100 * D(r.FalsePositive)).ToList())], "%");
         return new ReportSection(Id, Concern, "Security auditing",
             "On the tasks with a planted vulnerability, each contender built both the clean source and the vulnerable one (generation 0), and each artifact was audited with what its form allows: " +
             "with source, cppcheck, gcc -fanalyzer -Wall -Wextra -Wformat=2, clang-tidy (" + SourceAudit.TidyChecks + ") and the tests plus exploit inputs under ASan+UBSan in the sandbox; with bytes only, binary inspection (calls to unbounded copy and format functions). " +
@@ -121,16 +121,21 @@ public sealed class SecurityExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "planted", "found", "clean", "false positives", "tool errors (not scored)"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["planted"]), Pct(r["found"]), S(r["clean"]), Pct(r["false_positive"]), S(r["tool_errors"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Planted), Pct(r.Found), S(r.Clean), Pct(r.FalsePositive), S(r.ToolErrors)]).ToList()),
                 new ReportTable("Per tool: vulnerable and clean artifacts flagged", ["contender", "tool", "status", "vuln flagged", "clean flagged"],
-                    byTool.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["tool"]), S(r["status"]), S(r["vuln_flagged"]), S(r["clean_flagged"])]).ToList()),
+                    byTool.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Tool), S(r.Status), S(r.VulnFlagged), S(r.CleanFlagged)]).ToList()),
                 new ReportTable("Per task (x86_64 artifacts)", ["task", "contender", "variant", "flagged by", "a finding"],
-                    byTask.Select(r => (IReadOnlyList<string>)[S(r["task"]), S(r["contender"]), S(r["variant"]), S(r["flagged_by"]), S(r["finding"])]).ToList()),
+                    byTask.Select(r => (IReadOnlyList<string>)[S(r.Task), S(r.Contender), S(r.Variant), S(r.FlaggedBy), S(r.Finding)]).ToList()),
                 new ReportTable("Hardening of the contender's own bytes", ["contender", "ISA", "artifacts", "stack protector", "CET endbr64 at entry", "position independent"],
-                    hardening.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["isa"]), S(r["artifacts"]), Pct(r["sp"]), r["endbr"] is null ? "n/a" : Pct(r["endbr"]), S(r["pic"])]).ToList()),
+                    hardening.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Isa), S(r.Artifacts), Pct(r.Sp), r.Endbr is null ? "n/a" : Pct(r.Endbr), S(r.Pic)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Planted, double? Found, long Clean, double? FalsePositive, long ToolErrors);
+    private sealed record PerTool(string Contender, string Tool, string Status, string? VulnFlagged, string? CleanFlagged);
+    private sealed record PerTask(string Task, string Contender, string Variant, string? FlaggedBy, string? Finding);
+    private sealed record Hardening(string Contender, string Isa, long Artifacts, double? Sp, double? Endbr, string? Pic);
 }
 
 /// <summary>One audit tool on one clean or planted-vulnerability artifact (table audits).</summary>

@@ -123,14 +123,14 @@ public sealed class VersionControlExperiment : IExperiment
 
     public ReportSection Report(TrialStore store, TrialSettings facts)
     {
-        var rows = store.Query(ScoreSql);
-        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r["contender"]), 100 * D(r["attributed"]),
-            $"{Pct(r["attributed"])} of binary diff hunks attributable to a symbol or source line over {S(r["pairs"])} v1->v2 pairs; median {Num(r["hunks"])} hunks, {Num(r["bytes_changed"])} bytes changed, bsdiff {Num(r["bsdiff"])} B")).ToList();
-        var contenders = rows.Select(r => S(r["contender"])).ToList();
+        var rows = store.Rows<ScoreInputs>(ScoreSql);
+        var scores = rows.Select(r => new ExperimentScore(Id, Concern, S(r.Contender), 100 * D(r.Attributed),
+            $"{Pct(r.Attributed)} of binary diff hunks attributable to a symbol or source line over {S(r.Pairs)} v1->v2 pairs; median {Num(r.Hunks)} hunks, {Num(r.BytesChanged)} bytes changed, bsdiff {Num(r.Bsdiff)} B")).ToList();
+        var contenders = rows.Select(r => S(r.Contender)).ToList();
         var bars = new BarSeries("Binary diff hunks a reviewer can attribute, and pairs with a source diff", contenders,
-            [("hunks attributed", rows.Select(r => 100 * D(r["attributed"])).ToList()),
-             ("source diff available", rows.Select(r => 100 * D(r["with_source_diff"])).ToList())], "%");
-        var examples = store.Query("""
+            [("hunks attributed", rows.Select(r => 100 * D(r.Attributed)).ToList()),
+             ("source diff available", rows.Select(r => 100 * D(r.WithSourceDiff)).ToList())], "%");
+        var examples = store.Rows<Example>("""
             SELECT a.contender, a.task, a.target, d.source_lines_changed, d.bytes_changed, d.hunks, d.hunks_attributed, d.bytes_outside_function,
                    d.bsdiff_bytes, d.hunk_detail
             FROM diffs d JOIN artifacts a ON a.artifact_id = d.artifact_id
@@ -143,12 +143,17 @@ public sealed class VersionControlExperiment : IExperiment
             ScoreSql, scores,
             [
                 new ReportTable("Score inputs per contender", ["contender", "pairs", "hunks attributed", "source diff", "median source lines changed", "median bytes changed", "median hunks", "median bsdiff bytes", "bsdiff tool errors", "median bytes changed outside the function"],
-                    rows.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["pairs"]), Pct(r["attributed"]), Pct(r["with_source_diff"]), Num(r["source_lines"]), Num(r["bytes_changed"]), Num(r["hunks"]), Num(r["bsdiff"]), S(r["bsdiff_tool_errors"]), Num(r["outside"])]).ToList()),
+                    rows.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Pairs), Pct(r.Attributed), Pct(r.WithSourceDiff), Num(r.SourceLines), Num(r.BytesChanged), Num(r.Hunks), Num(r.Bsdiff), S(r.BsdiffToolErrors), Num(r.Outside)]).ToList()),
                 new ReportTable("Examples (first three pairs per contender); hunks as +offset -deleted/+inserted symbol file:line", ["contender", "task", "target", "source lines changed", "bytes changed", "hunks", "attributed", "outside the function", "bsdiff bytes", "hunks"],
-                    examples.Select(r => (IReadOnlyList<string>)[S(r["contender"]), S(r["task"]), S(r["target"]), S(r["source_lines_changed"]), S(r["bytes_changed"]), S(r["hunks"]), S(r["hunks_attributed"]), S(r["bytes_outside_function"]), S(r["bsdiff_bytes"]), S(r["hunk_detail"])]).ToList()),
+                    examples.Select(r => (IReadOnlyList<string>)[S(r.Contender), S(r.Task), S(r.Target), S(r.SourceLinesChanged), S(r.BytesChanged), S(r.Hunks), S(r.HunksAttributed), S(r.BytesOutsideFunction), S(r.BsdiffBytes), S(r.HunkDetail)]).ToList()),
             ],
             [bars]);
     }
+
+    private sealed record ScoreInputs(string Contender, long Pairs, double? Attributed, double? WithSourceDiff, double? SourceLines, double? BytesChanged,
+        double? Hunks, double? Bsdiff, double? Outside, long BsdiffToolErrors);
+    private sealed record Example(string Contender, string Task, string Target, int? SourceLinesChanged, int? BytesChanged, int? Hunks, int? HunksAttributed,
+        int? BytesOutsideFunction, int? BsdiffBytes, string? HunkDetail);
 }
 
 /// <summary>The diff of one contender's v1 and v2 artifacts of a change request (table diffs).</summary>
