@@ -24,13 +24,14 @@ public static class TrialCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
         var json = new Option<bool>("--json") { Description = "Print RUN/results.json on stdout: settings, scores with their formulas and SQL, per-stage times and row counts, as one JSON object (progress stays on stderr; raw rows stay in results.duckdb)." };
         var shard = new Option<string?>("--shard") { Description = "K/N (0 <= K < N): run only the tasks whose index in the trial's task list is K modulo N, into its own run folder; 'trial merge' joins the N folders into the unsharded trial's store and report. Every shard takes the same other options." };
+        var plan = new Option<bool>("--plan") { Description = "Print the work items per stage (per shard with --shard K/N) and an estimate of each stage's time from earlier runs under runs/, then stop: nothing runs and no folder is made." };
         var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/)." };
 
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +
             $"With no options: all built-in tasks, contenders {Contenders.ContenderRegistry.Defaults}, targets x86_64, aarch64 and riscv64 at -O2.");
         // Contender kinds add their own options (--llm-*): the kind owns them, this command only hosts them.
-        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite, shard }
+        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite, shard, plan }
                      .Concat(Contenders.ContenderRegistry.Options)) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
@@ -39,7 +40,7 @@ public static class TrialCommand
             {
                 // Every option that is a setting of the trial (all but how this process runs: --resume,
                 // --jobs, --json) is refused the same way: the stored settings make it the same trial.
-                string[] process = ["--resume", "--jobs", "--json"];
+                string[] process = ["--resume", "--jobs", "--json", "--plan"];
                 var given = cmd.Options.Where(o => !process.Contains(o.Name) && pr.GetResult(o)?.IdentifierToken is not null)
                     .Select(o => o.Name).ToList();
                 if (given.Count > 0)
@@ -66,6 +67,13 @@ public static class TrialCommand
                 Suite = pr.GetValue(suite),
                 Shard = pr.GetValue(shard) ?? defaults.Shard,
             };
+            if (pr.GetValue(plan))
+            {
+                // Every shard of the partition is planned: --shard K/N only says how many there are.
+                var timings = TrialPlan.Measured(Path.GetFullPath("runs"));
+                Console.Write(TrialPlan.Render(options, TrialPlan.Lines(options, timings), timings));
+                return 0;
+            }
             var result = await new TrialRunner(options).RunAsync(ct);
             Print(result, options.Json);
             return 0;

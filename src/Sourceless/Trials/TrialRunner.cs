@@ -74,12 +74,7 @@ public sealed class TrialRunner(TrialOptions options)
 
         // Stage: generate.
         sw.Restart();
-        var slots = (from task in tasks from c in contenders from t in targets where c.Serves(t)
-                     from i in Enumerable.Range(0, facts.Generations) select new GenerationSlot(task, c, t, i)).ToList();
-        // Generation 0 of the change request and of the planted-vulnerability variant: the
-        // iteration, version-control and security experiments compare them with v1.
-        var variants = (from task in tasks from version in task.Vulnerable is null ? new[] { "v2" } : ["v2", "vuln"]
-                        from c in contenders from t in targets where c.Serves(t) select new GenerationSlot(task, c, t, 0, version)).ToList();
+        var (slots, variants) = Slots(tasks, contenders, targets, facts.Generations);
         var done = store.DoneItems();
         var todo = slots.Concat(variants).Where(s => !done.Contains("gen|" + s.ArtifactId)).ToList();
         var progress = new ProgressReporter("generate", todo.Count);
@@ -99,8 +94,7 @@ public sealed class TrialRunner(TrialOptions options)
         foreach (var experiment in ExperimentRegistry.Ordered)
         {
             sw.Restart();
-            // Items of no task (the corpus, the learning curve) belong to shard 0 alone.
-            var items = experiment.Plan(context).Where(i => !done.Contains(i.Key) && (i.Task != "" || facts.ShardParts.K == 0)).ToList();
+            var items = experiment.Plan(context).Where(i => !done.Contains(i.Key) && InThisShard(i, facts)).ToList();
             var p = new ProgressReporter(experiment.Id, items.Count);
             await System.Threading.Tasks.Parallel.ForEachAsync(items, Options(jobs, ct), async (item, token) =>
             {
@@ -122,6 +116,19 @@ public sealed class TrialRunner(TrialOptions options)
         return new TrialResult(folder, report, _stages, total.Elapsed.TotalSeconds + sw.Elapsed.TotalSeconds);
     }
 
+    /// <summary>Every generation of the trial: task x contender x target x k for v1, and generation 0
+    /// of the change request (v2) and of the planted-vulnerability variant (vuln), which the
+    /// iteration, version-control and security experiments compare with v1.</summary>
+    internal static (List<GenerationSlot> Slots, List<GenerationSlot> Variants) Slots(
+        IReadOnlyList<TaskDefinition> tasks, IReadOnlyList<IContender> contenders, IReadOnlyList<Target> targets, int generations) =>
+        ((from task in tasks from c in contenders from t in targets where c.Serves(t)
+          from i in Enumerable.Range(0, generations) select new GenerationSlot(task, c, t, i)).ToList(),
+         (from task in tasks from version in task.Vulnerable is null ? new[] { "v2" } : ["v2", "vuln"]
+          from c in contenders from t in targets where c.Serves(t) select new GenerationSlot(task, c, t, 0, version)).ToList());
+
+    /// <summary>Items of no task (the corpus, the learning curve) belong to shard 0 alone.</summary>
+    internal static bool InThisShard(WorkItem item, TrialSettings settings) => item.Task != "" || settings.ShardParts.K == 0;
+
     private void Stage(string name, Stopwatch sw, int items, TrialStore store)
     {
         double s = sw.Elapsed.TotalSeconds;
@@ -133,7 +140,7 @@ public sealed class TrialRunner(TrialOptions options)
 
     /// <summary>Validates what the user asked for and resolves it (task names, canonical
     /// contender names, target ids, the fault tasks), before anything is created.</summary>
-    private TrialSettings ResolveNewSettings()
+    internal TrialSettings ResolveNewSettings()
     {
         var names = ContenderRegistry.ParseNames(options.Contenders);
         var targets = Target.ParseList(options.Targets);
@@ -176,7 +183,7 @@ public sealed class TrialRunner(TrialOptions options)
     }
 
     /// <summary>The tasks and targets of stored settings; refuses tasks changed since the run began.</summary>
-    private static (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<Target> Targets) Resolve(TrialSettings settings)
+    internal static (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<Target> Targets) Resolve(TrialSettings settings)
     {
         var tasks = TaskSuite.Load(settings.Suite).Select(string.Join(',', settings.Tasks));
         var changed = TaskFingerprint.Changed(tasks, settings.TaskHashes);

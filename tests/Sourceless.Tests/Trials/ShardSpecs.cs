@@ -140,6 +140,35 @@ public sealed class ShardSpecs(ShardedTrial trial) : IClassFixture<ShardedTrial>
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_plan_counts_the_items_each_shard_then_ran_and_estimates_from_earlier_runs()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // Run from a folder whose runs/ holds the whole trial: its stage times calibrate the estimate.
+        string home = trial.Sub("plan-home");
+        Directory.CreateDirectory(Path.Combine(home, "runs"));
+        Folders.Copy(trial.Whole, Path.Combine(home, "runs", "earlier"));
+        var plan = await Support.Cli.RunAsync([.. ShardedTrial.Args, "--shard", "0/3", "--plan"], ct, workingDirectory: home);
+        Assert.True(plan.ExitCode == 0, plan.Stderr);
+        Assert.Single(Directory.GetDirectories(Path.Combine(home, "runs"))); // the plan made no run folder
+        var lines = plan.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        for (int k = 0; k < 3; k++)
+        {
+            // What shard k stored as each stage's item count in its (only) session.
+            var stored = StoreReader.Lines(trial.Shard(k), "SELECT stage || '=' || items FROM stages WHERE stage <> 'report'");
+            foreach (var entry in stored)
+            {
+                var (stage, items) = (entry.Split('=')[0], entry.Split('=')[1]);
+                var line = lines.Single(l => l.StartsWith(stage + " ", StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                Assert.True(items == line[1 + k], $"{stage}: the plan says {line[1 + k]} items for shard {k}/3, the shard ran {items}");
+            }
+        }
+        Assert.Contains("over 1 earlier run(s)", plan.Stdout);
+        var total = lines.Single(l => l.StartsWith("total ", StringComparison.Ordinal));
+        Assert.Matches(@"\d+:\d\d$", total.Trim());
+        Assert.DoesNotMatch(@" 0:00$", total.Trim());
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_shard_argument_out_of_range_is_a_user_error()
     {
         var r = await Support.Cli.RunAsync([.. ShardedTrial.Args, "--shard", "3/3", "--out", trial.Sub("bad")], TestContext.Current.CancellationToken);
