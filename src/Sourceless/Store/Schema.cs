@@ -5,7 +5,7 @@ namespace Sourceless.Store;
 public static class Schema
 {
     /// <summary>Stored in the trial table as schema_version; a store of another version is refused
-    /// with a message rather than misread. 2: debug_checks.status, audits.status 'tool_error'.</summary>
+    /// with a message rather than misread. 2: debug_checks.status, audits.status 'tool_error'. 3: the settings stored once, as one JSON value (trial key settings).</summary>
     public const int Version = 3;
 
     public const string Sql = """
