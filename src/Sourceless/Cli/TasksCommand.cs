@@ -33,8 +33,9 @@ public static class TasksCommand
         show.SetAction(pr => CliAction.RunAsync(() =>
         {
             var t = TaskSuite.Load(pr.GetValue(suite) ?? SourcelessHome.TasksDir).Select(pr.GetValue(name))[0];
-            Console.WriteLine($"# {t.Name} ({t.Category}): {t.Summary}\n\n{t.V1.Spec}\n\n{t.Header}\nchange request:\n{t.V2.Spec}");
-            Console.WriteLine($"\n{t.V1.HandTests.Count} hand-picked tests, {t.V1.Random.Count} random; v2: {t.V2.HandTests.Count} + {t.V2.Random.Count}");
+            Console.WriteLine($"# {t.Name} ({t.Category}): {t.Summary}\n\n{t.V1.Spec}\n\n{t.Header}\nchange request:\n{t.V2?.Spec ?? "(none: an imported task)"}");
+            if (t.Origin is not null) Console.WriteLine($"imported from {t.Origin}; spec from {t.SpecFrom ?? "?"}");
+            Console.WriteLine($"\n{t.V1.HandTests.Count} hand-picked tests, {t.V1.Random.Count} random; v2: {(t.V2 is null ? "none" : $"{t.V2.HandTests.Count} + {t.V2.Random.Count}")}");
             return Task.FromResult(0);
         }));
 

@@ -55,18 +55,19 @@ public sealed class TrialRunner(TrialOptions options)
         await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) =>
         {
             var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, token);
-            var change = await services.Planner.ChangePlanAsync(plan, facts.Seed, token);
+            // An imported task has no change request: no change plan, no v2 variant.
+            var change = task.V2 is null ? null : await services.Planner.ChangePlanAsync(plan, facts.Seed, token);
             lock (plans)
             {
                 plans[task.Name] = plan;
-                changes[task.Name] = change;
+                if (change is not null) changes[task.Name] = change;
             }
             store.RecordTestPlan(plan);
-            store.RecordTestPlan(change);
+            if (change is not null) store.RecordTestPlan(change);
             setup.Tick();
         });
         foreach (var isa in targets.Select(t => t.Isa).Distinct())
-            await System.Threading.Tasks.Parallel.ForEachAsync(tasks.SelectMany(t => new[] { plans[t.Name], changes[t.Name] }), Options(jobs, ct),
+            await System.Threading.Tasks.Parallel.ForEachAsync(tasks.SelectMany(t => changes.TryGetValue(t.Name, out var c) ? new[] { plans[t.Name], c } : [plans[t.Name]]), Options(jobs, ct),
                 async (plan, token) => await services.Harness.BareDriverAsync(plan, isa, token));
         Stage("setup", sw, tasks.Count, store);
 
@@ -76,7 +77,7 @@ public sealed class TrialRunner(TrialOptions options)
                      from i in Enumerable.Range(0, facts.Generations) select new GenerationSlot(task, c, t, i)).ToList();
         // Generation 0 of the change request and of the planted-vulnerability variant: the
         // iteration, version-control and security experiments compare them with v1.
-        var variants = (from task in tasks from version in task.Vulnerable is null ? new[] { "v2" } : ["v2", "vuln"]
+        var variants = (from task in tasks from version in new[] { task.V2 is null ? null : "v2", task.Vulnerable is null ? null : "vuln" }.OfType<string>()
                         from c in contenders from t in targets where c.Serves(t) select new GenerationSlot(task, c, t, 0, version)).ToList();
         var done = store.DoneItems();
         var todo = slots.Concat(variants).Where(s => !done.Contains("gen|" + s.ArtifactId)).ToList();
