@@ -31,7 +31,7 @@ public static class TrialCommand
         var outDir = new Option<string?>("--out") { Description = "Run folder to create (default: runs/<timestamp>). Never overwrites: an existing non-empty folder is an error." };
         var resume = new Option<string?>("--resume") { Description = "Continue the trial stored in this run folder (after a crash or kill): redoes nothing already stored." };
         var json = new Option<bool>("--json") { Description = "Print RUN/results.json on stdout: settings, scores with their formulas and SQL, per-stage times and row counts, as one JSON object (progress stays on stderr; raw rows stay in results.duckdb)." };
-        var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/)." };
+        var suite = new Option<string?>("--suite") { Description = "Task suite folders, comma-separated ('tasks' or 'builtin' is the built-in one; e.g. 'builtin,runs/imported' for both, scored side by side). Default: the built-in tasks/." };
 
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +

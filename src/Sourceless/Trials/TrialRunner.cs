@@ -142,7 +142,7 @@ public sealed class TrialRunner(TrialOptions options)
         if (options.Flips < 0 || options.Typos < 0) throw new UserError("--flips and --typos must be zero or more");
         if (options.FaultTasks != "all" && (!int.TryParse(options.FaultTasks, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 0))
             throw new UserError($"--fault-tasks: expected 'all' or a count, got '{options.FaultTasks}'");
-        var suite = TaskSuite.Load(options.Suite ?? SourcelessHome.TasksDir);
+        var suite = options.Suite is null ? TaskSuite.Load(SourcelessHome.TasksDir) : TaskSuite.LoadMany(options.Suite, SourcelessHome.TasksDir).Suite;
         return (suite.Select(options.Tasks), names, targets);
     }
 
@@ -158,21 +158,40 @@ public sealed class TrialRunner(TrialOptions options)
             ["flips"] = options.Flips.ToString(CultureInfo.InvariantCulture),
             ["typos"] = options.Typos.ToString(CultureInfo.InvariantCulture),
             ["fault_tasks"] = string.Join(',', (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name)),
-            ["suite"] = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir),
+            ["suite"] = options.Suite is null ? Path.GetFullPath(SourcelessHome.TasksDir)
+                : string.Join(',', TaskSuite.LoadMany(options.Suite, SourcelessHome.TasksDir).Parts.Select(p => p.Folder)),
             ["learning_curve"] = options.LearningCurve ? "1" : "0",
             ["task_hashes"] = System.Text.Json.JsonSerializer.Serialize(tasks.ToDictionary(t => t.Name, TaskFingerprint.Of)),
             // The name of the key's variable is stored, never the key.
             ["llm_settings"] = options.Llm.ToJson(),
             ["sourceless"] = typeof(TrialRunner).Assembly.GetName().Version?.ToString() ?? "?",
             ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
-        }.Concat(MachineInfo.Collect()))
+        }.Concat(MachineInfo.Collect()).Concat(SuiteSettings(tasks)))
             store.SetTrial(k, v);
     }
+
+    /// <summary>Only when --suite is given (a default trial stores exactly the settings it always
+    /// did): which suite each task came from, for the per-suite scores side by side, and the
+    /// imported tasks, which the experiments that need a change request or a planted
+    /// vulnerability count as not applicable.</summary>
+    private IEnumerable<KeyValuePair<string, string>> SuiteSettings(IReadOnlyList<TaskDefinition> tasks)
+    {
+        if (options.Suite is null) yield break;
+        var labelOf = TaskSuite.LoadMany(options.Suite, SourcelessHome.TasksDir).LabelOf;
+        var bySuite = tasks.GroupBy(t => labelOf[t.Name]).ToDictionary(g => g.Key, g => g.Select(t => t.Name).ToList());
+        yield return new(SuiteTasksKey, System.Text.Json.JsonSerializer.Serialize(bySuite));
+        var imported = tasks.Where(t => t.IsImported).Select(t => t.Name).ToList();
+        if (imported.Count > 0) yield return new(ImportedTasksKey, string.Join(',', imported));
+    }
+
+    /// <summary>Trial settings a report reads: suite label -> task names (JSON), and the imported tasks.</summary>
+    public const string SuiteTasksKey = "suite_tasks", ImportedTasksKey = "imported_tasks";
 
     private static (IReadOnlyList<TaskDefinition>, IReadOnlyList<string>, IReadOnlyList<Target>) LoadSettings(TrialStore store)
     {
         var facts = TrialFacts.FromStore(store);
-        var suite = TaskSuite.Load(store.GetTrial("suite") ?? SourcelessHome.TasksDir);
+        string stored = store.GetTrial("suite") ?? SourcelessHome.TasksDir;
+        var suite = stored.Contains(',') ? TaskSuite.LoadMany(stored, SourcelessHome.TasksDir).Suite : TaskSuite.Load(stored);
         var tasks = suite.Select(string.Join(',', facts.Tasks));
         var hashes = store.GetTrial("task_hashes") is { } json
             ? System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? [] : [];

@@ -16,6 +16,7 @@ namespace Sourceless.Experiments.Iteration;
 public sealed class IterationExperiment : IExperiment
 {
     public string Id => "iteration";
+    public string? Needs => "a change request";
     public Concern Concern => Concern.Iteration;
     public bool RecordsOwnRows => true;
 

@@ -16,6 +16,7 @@ namespace Sourceless.Experiments.VersionControl;
 public sealed class VersionControlExperiment : IExperiment
 {
     public string Id => "version-control";
+    public string? Needs => "a change request";
     public Concern Concern => Concern.VersionControl;
     public bool RecordsOwnRows => true;
 
