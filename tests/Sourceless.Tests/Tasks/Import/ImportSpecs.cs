@@ -58,10 +58,10 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
     [Fact]
     public void An_array_with_its_length_gets_len_of_the_array()
     {
-        var entry = Assert.Single(f.Report.Accepted, a => a.Name == "sum_array");
+        var entry = Assert.Single(f.Report.Accepted, a => a.Name == "sum_first");
         Assert.Equal("len(a)", entry.Generators["n"]);
         Assert.StartsWith("array(int(", entry.Generators["a"]);
-        Assert.Contains("random: 0 a=array(", File.ReadAllText(Path.Combine(f.Suite, "sum_array", "task.txt")));
+        Assert.Contains("random: 0 a=array(", File.ReadAllText(Path.Combine(f.Suite, "sum_first", "task.txt")));
     }
 
     [Fact]
@@ -152,7 +152,7 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
     public async Task A_trial_on_the_imported_suite_next_to_the_built_in_one_writes_its_report()
     {
         string run = f.Tmp.Sub("run");
-        var r = await Support.Cli.RunAsync(["trial", "--suite", $"builtin,{f.Suite}", "--tasks", "add_sat,sum_array,manhattan", "--contenders", "gcc",
+        var r = await Support.Cli.RunAsync(["trial", "--suite", $"builtin,{f.Suite}", "--tasks", "add_sat,sum_first,manhattan", "--contenders", "gcc",
             "--targets", "x86_64/gcc/-O2", "--generations", "1", "--fault-tasks", "0", "--out", run], CancellationToken.None);
         Assert.True(r.ExitCode == 0, r.Stderr);
         string md = File.ReadAllText(Path.Combine(run, "report.md"));
