@@ -27,11 +27,11 @@ public static class ReportBuilder
     private static ReportSection NotApplicable(IExperiment e, ReportSection section, IReadOnlyList<string> imported)
     {
         if (e.Needs is null || imported.Count == 0) return section;
-        string line = $"{imported.Count} imported task(s) not applicable: they have no {e.Needs} (counted here, not scored, never a zero)";
+        string line = $"{imported.Count} imported task(s) not applicable: they lack {e.Needs} (counted here, not scored, never a zero)";
         return section with
         {
             NotApplicable = line,
-            Tables = [.. section.Tables, new ReportTable("Not applicable", ["imported tasks", "why"], [[imported.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), $"no {e.Needs}"]])],
+            Tables = [.. section.Tables, new ReportTable("Not applicable", ["imported tasks", "why"], [[imported.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), $"they lack {e.Needs}"]])],
         };
     }
 }

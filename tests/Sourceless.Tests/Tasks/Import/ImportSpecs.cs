@@ -159,7 +159,7 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
         Assert.Contains("Suites side by side", md);
         Assert.Contains("builtin (1 tasks)", md);
         Assert.Contains("suite (2 tasks)", md);
-        Assert.Contains("2 imported task(s) not applicable: they have no a change request", md);
+        Assert.Contains("2 imported task(s) not applicable: they lack a change request", md);
         Assert.True(File.Exists(Path.Combine(run, "report.html")));
     }
 }
