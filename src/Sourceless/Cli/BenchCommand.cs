@@ -44,6 +44,54 @@ public static class BenchCommand
         cmd.Subcommands.Add(flips);
         cmd.Subcommands.Add(NeuralCommand());
         cmd.Subcommands.Add(Corpus());
+        cmd.Subcommands.Add(Import());
+        return cmd;
+    }
+
+    /// <summary><c>bench import</c>: functions per second of <c>tasks import</c>, and where the time goes.</summary>
+    private static Command Import()
+    {
+        var source = new Argument<string[]>("SOURCE") { Description = "What to import (default: the import tests' C fixtures).", Arity = ArgumentArity.ZeroOrMore };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files in parallel (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
+        var cmd = new Command("import", "Import a folder of C files into a scratch suite and print functions per second, and the share of worker time in parsing (clang's AST), building (sanitized and per-target builds, drivers) and test runs (sandboxed).");
+        cmd.Arguments.Add(source);
+        cmd.Options.Add(jobs);
+        cmd.Options.Add(json);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            var sources = pr.GetValue(source) is { Length: > 0 } given ? given
+                : [Path.Combine(Harness.SourcelessHome.Path, "tests", "Sourceless.Tests", "Tasks", "Import", "fixtures", "c")];
+            string work = Path.Combine("/var/tmp", $"sourceless-bench-import-{Environment.ProcessId}");
+            try
+            {
+                var report = await new Tasks.Import.SuiteImporter(new Tasks.Import.ImportOptions
+                {
+                    Sources = sources, Out = Path.Combine(work, "suite"), Work = Path.Combine(work, "work"), Jobs = pr.GetValue(jobs),
+                }, line => Console.Error.WriteLine(line)).RunAsync(ct);
+                double worker = Math.Max(1e-9, report.ParseSeconds + report.BuildSeconds + report.RunSeconds);
+                var figures = new
+                {
+                    files = report.FilesRead, functions = report.FunctionsFound, candidates = report.Candidates, accepted = report.Accepted.Count,
+                    seconds = Math.Round(report.Seconds, 2),
+                    functions_per_second = Math.Round(report.FunctionsFound / report.Seconds, 2),
+                    candidates_per_second = Math.Round(report.Candidates / report.Seconds, 3),
+                    parse_share = Math.Round(report.ParseSeconds / worker, 3), build_share = Math.Round(report.BuildSeconds / worker, 3), run_share = Math.Round(report.RunSeconds / worker, 3),
+                };
+                if (pr.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(figures));
+                else
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import: {figures.files} files, {figures.functions} functions, {figures.candidates} candidates, {figures.accepted} accepted in {figures.seconds:0.0} s"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {figures.functions_per_second:0.00} functions/s, {figures.candidates_per_second:0.000} candidates/s (each candidate is built and run on every target)"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  worker time: parsing {100 * figures.parse_share:0.0}%, building {100 * figures.build_share:0.0}%, test runs {100 * figures.run_share:0.0}%"));
+                }
+                return 0;
+            }
+            finally
+            {
+                try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }));
         return cmd;
     }
 

@@ -25,7 +25,7 @@ public static class TrialCommand
         var json = new Option<bool>("--json") { Description = "Print RUN/results.json on stdout: settings, scores with their formulas and SQL, per-stage times and row counts, as one JSON object (progress stays on stderr; raw rows stay in results.duckdb)." };
         var shard = new Option<string?>("--shard") { Description = "K/N (0 <= K < N): run only the tasks whose index in the trial's task list is K modulo N, into its own run folder; 'trial merge' joins the N folders into the unsharded trial's store and report. Every shard takes the same other options." };
         var plan = new Option<bool>("--plan") { Description = "Print the work items per stage (per shard with --shard K/N) and an estimate of each stage's time from earlier runs under runs/, then stop: nothing runs and no folder is made." };
-        var suite = new Option<string?>("--suite") { Description = "Task suite folder (default: the built-in tasks/)." };
+        var suite = new Option<string?>("--suite") { Description = "Task suite folders, comma-separated ('tasks' or 'builtin' is the built-in one; e.g. 'builtin,runs/imported' for both, scored side by side). Default: the built-in tasks/." };
 
         var cmd = new Command("trial",
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +

@@ -9,7 +9,12 @@ public sealed record ReportTable(string Caption, IReadOnlyList<string> Columns, 
 
 /// <summary>An experiment's part of the report.</summary>
 public sealed record ReportSection(string ExperimentId, Concern Concern, string Title, string Explanation, string Formula, string ScoreSql,
-    IReadOnlyList<ExperimentScore> Scores, IReadOnlyList<ReportTable> Tables, IReadOnlyList<BarSeries> Bars);
+    IReadOnlyList<ExperimentScore> Scores, IReadOnlyList<ReportTable> Tables, IReadOnlyList<BarSeries> Bars)
+{
+    /// <summary>"N imported tasks not applicable: ..." when the trial holds tasks this experiment
+    /// cannot use (no change request, no planted vulnerability); null otherwise.</summary>
+    public string? NotApplicable { get; init; }
+}
 
 /// <summary>A small bar chart inside a section: one value per (category, series).</summary>
 /// <summary>Bars per category, one per series; Stacked draws each category as one bar of shares

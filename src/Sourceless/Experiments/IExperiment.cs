@@ -26,6 +26,11 @@ public interface IExperiment
     /// <summary>Scores, tables and figures, computed from the stored rows only.</summary>
     ReportSection Report(TrialStore store, TrialSettings facts);
 
+    /// <summary>What a task must have for this experiment to apply to it ("a change request", "a
+    /// planted vulnerability"), or null. Imported tasks have neither: the report counts them as
+    /// not applicable, never as a zero.</summary>
+    string? Needs => null;
+
     /// <summary>The experiments whose rows this one reads (while running or in its score): the
     /// runner runs those first (<see cref="ExperimentRegistry.Ordered"/>).</summary>
     IReadOnlyList<string> Reads => [];

@@ -23,7 +23,7 @@ public sealed class TaskValidator(TrialServices services)
         var work = new List<(TestPlan Plan, string Variant, string Source, Target Target)>();
         foreach (var task in tasks)
         {
-            foreach (var version in new[] { task.V1, task.V2 })
+            foreach (var version in task.V2 is null ? new[] { task.V1 } : [task.V1, task.V2])
             {
                 TestPlan plan;
                 try

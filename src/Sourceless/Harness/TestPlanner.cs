@@ -29,10 +29,11 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
     public async Task<TestPlan> ChangePlanAsync(TestPlan v1, ulong seed, CancellationToken ct)
     {
         var task = v1.Task;
-        var v2 = await PlanAsync(task, task.V2, seed, ct);
+        var v2Version = task.V2 ?? throw new InvalidOperationException($"task {task.Name} has no change request");
+        var v2 = await PlanAsync(task, v2Version, seed, ct);
         var probe = v1.Cases.Select(c => c with { Expected = "" }).ToList();
-        var draft = new TestPlan(task, task.V2, probe, harness.WriteSources(task, "carry", probe));
-        string obj = await CompileReferenceAsync(draft, ReferenceTarget, task.V2.ReferencePath, "ref", ct);
+        var draft = new TestPlan(task, v2Version, probe, harness.WriteSources(task, "carry", probe));
+        string obj = await CompileReferenceAsync(draft, ReferenceTarget, v2Version.ReferencePath, "ref", ct);
         string driver = await harness.LinkedDriverAsync(draft, ReferenceTarget.Isa, obj, "ref-O0", ct);
         var run = await runner.RunLinkedAsync(draft, ReferenceTarget.Isa, driver, ct);
         var report = DriverReport.Parse(run.Raw.StandardOutput);
@@ -44,7 +45,7 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
             string got = report.Cases[c.Index];
             cases.Add(c with { Index = cases.Count, Kind = got == c.Expected ? "kept" : "changed", Expected = got });
         }
-        return new TestPlan(task, task.V2, cases, harness.WriteSources(task, "change", cases));
+        return new TestPlan(task, v2Version, cases, harness.WriteSources(task, "change", cases));
     }
 
     public async Task<TestPlan> PlanAsync(TaskDefinition task, TaskVersion version, ulong seed, CancellationToken ct)

@@ -64,6 +64,11 @@ public static class HtmlReport
                 sb.Append(CultureInfo.InvariantCulture, $"<details><summary>SQL behind the {(section.Scores.Count > 0 ? "score" : "figures")} (run it on results.duckdb)</summary><pre>{HtmlEncode(section.ScoreSql)}</pre></details>\n");
         }
 
+        if (model.Suites is { } suites)
+        {
+            sb.Append("<h2 id=\"suites\">Suites side by side</h2>\n");
+            AppendTable(sb, suites);
+        }
         sb.Append("<h2 id=\"machine\">Machine, tools and time</h2>\n");
         AppendTable(sb, new ReportTable("Machine and settings", ["key", "value"],
             model.Settings.Where(kv => kv.Key != "tasks").Select(kv => (IReadOnlyList<string>)[kv.Key, kv.Value]).ToList()));

@@ -35,6 +35,17 @@ public static class MarkdownReport
             sb.AppendLine();
             sb.AppendLine("_not measured_: " + ReportModel.NotMeasured);
         }
+        if (model.Suites is { } suites)
+        {
+            sb.AppendLine();
+            sb.AppendLine("## Suites side by side");
+            sb.AppendLine();
+            sb.AppendLine(Cell(suites.Caption));
+            sb.AppendLine();
+            sb.AppendLine("| " + string.Join(" | ", suites.Columns.Select(Cell)) + " |");
+            sb.AppendLine("|" + string.Concat(suites.Columns.Select((_, i) => i == 0 ? "---|" : "---:|")));
+            foreach (var row in suites.Rows) sb.AppendLine("| " + string.Join(" | ", row.Select(Cell)) + " |");
+        }
         foreach (var section in model.Sections)
         {
             sb.AppendLine();
@@ -45,6 +56,7 @@ public static class MarkdownReport
             foreach (var s in section.Scores)
                 sb.AppendLine(CultureInfo.InvariantCulture, $"- **{Cell(s.Contender)}**: {s.Score.ToString("0.0", CultureInfo.InvariantCulture)} ({Cell(s.Breakdown)})");
             if (section.Scores.Count == 0) sb.AppendLine(Cell(section.Explanation));
+            if (section.NotApplicable is { } na) sb.AppendLine(CultureInfo.InvariantCulture, $"- _not applicable_: {Cell(na)}");
         }
         if (thisSession is not null)
         {

@@ -21,5 +21,8 @@ public sealed record ReportModel(
     public double? Score(Concern concern, string contender) =>
         Sections.Where(s => s.Concern == concern).SelectMany(s => s.Scores).FirstOrDefault(x => x.Contender == contender)?.Score;
 
+    /// <summary>Per-suite scores side by side, when the trial named its suites (--suite); else null.</summary>
+    public ReportTable? Suites { get; init; }
+
     public bool Measured(Concern concern) => Sections.Any(s => s.Concern == concern && s.Scores.Count > 0);
 }

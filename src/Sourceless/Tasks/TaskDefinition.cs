@@ -14,11 +14,22 @@ public sealed record TaskDefinition(
     bool UsesLibDep,
     int BufferSize,
     TaskVersion V1,
-    TaskVersion V2,
+    TaskVersion? V2,
     string? Vulnerability,
     string? VulnerablePath,
     IReadOnlyList<IReadOnlyList<Values.Value>> Exploits)
 {
+    /// <summary>Where an imported task came from ("file.c:12" of the imported source; null for a
+    /// task written by hand). Imported tasks have no change request and no planted vulnerability:
+    /// the experiments that need one count them as not applicable.</summary>
+    public string? Origin { get; init; }
+
+    /// <summary>Whether the spec is the function's own leading comment ("comment") or was
+    /// generated from its signature and name ("generated"); null for hand-written tasks.</summary>
+    public string? SpecFrom { get; init; }
+
+    public bool IsImported => Origin is not null;
+
     /// <summary>The planted-vulnerability variant as a version of its own ("vuln"): v1's spec and
     /// tests (it passes them), vuln.c as the source. Null for tasks without one.</summary>
     public TaskVersion? Vulnerable => VulnerablePath is null ? null : V1 with { Label = "vuln", ReferencePath = VulnerablePath };
@@ -27,7 +38,7 @@ public sealed record TaskDefinition(
     public TaskVersion Version(string label) => label switch
     {
         "v1" => V1,
-        "v2" => V2,
+        "v2" => V2 ?? throw new InvalidOperationException($"task {Name} has no change request"),
         "vuln" => Vulnerable ?? throw new InvalidOperationException($"task {Name} has no vulnerable variant"),
         _ => throw new ArgumentException($"unknown version {label}", nameof(label)),
     };

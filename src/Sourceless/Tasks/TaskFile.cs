@@ -19,7 +19,7 @@ public static class TaskFile
     private static readonly HashSet<string> KnownKeys =
     [
         "name", "category", "summary", "signature", "types", "uses", "buffer", "spec", "tests", "random",
-        "change", "change-tests", "change-random", "vulnerability", "exploit",
+        "change", "change-tests", "change-random", "vulnerability", "exploit", "origin", "spec-from",
     ];
 
     public static TaskDefinition Load(string folder)
@@ -53,8 +53,17 @@ public static class TaskFile
 
             var v1 = Version("v1", "spec", "tests", "random", "ref.c");
             if (v1.HandTests.Count == 0) throw new FormatException("'tests:' needs at least one hand-picked case");
-            var v2 = Version("v2", "change", "change-tests", fields.ContainsKey("change-random") ? "change-random" : "random", "v2.c");
-            if (v2.HandTests.Count == 0) throw new FormatException("'change-tests:' needs at least one case");
+            // An imported task (origin: set) may come without a change request: it has no v2.
+            string? origin = fields.ContainsKey("origin") ? Get("origin") : null;
+            TaskVersion? v2 = null;
+            if (origin is null || fields.ContainsKey("change"))
+            {
+                v2 = Version("v2", "change", "change-tests", fields.ContainsKey("change-random") ? "change-random" : "random", "v2.c");
+                if (v2.HandTests.Count == 0) throw new FormatException("'change-tests:' needs at least one case");
+            }
+            string? specFrom = fields.ContainsKey("spec-from") ? Get("spec-from") : null;
+            if (specFrom is not null && specFrom is not ("comment" or "generated"))
+                throw new FormatException($"spec-from: 'comment' or 'generated', not '{specFrom}'");
 
             string? vuln = fields.ContainsKey("vulnerability") ? Get("vulnerability") : null;
             string? vulnPath = null;
@@ -69,7 +78,7 @@ public static class TaskFile
             string uses = Opt("uses");
             if (uses.Length > 0 && uses != "libdep") throw new FormatException($"uses: only 'libdep' is known, not '{uses}'");
             return new TaskDefinition(name, Path.GetFullPath(folder), Get("category"), Get("summary"), signature, types,
-                uses == "libdep", buffer, v1, v2, vuln, vulnPath, exploits);
+                uses == "libdep", buffer, v1, v2, vuln, vulnPath, exploits) { Origin = origin, SpecFrom = specFrom };
         }
         catch (FormatException e)
         {

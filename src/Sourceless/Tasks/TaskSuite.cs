@@ -21,6 +21,43 @@ public sealed class TaskSuite
         return new TaskSuite(tasks);
     }
 
+    /// <summary>The names that mean the built-in suite in a list of suites.</summary>
+    public static bool IsBuiltInName(string s) => s is "tasks" or "builtin";
+
+    /// <summary>
+    /// Several suites as one: "builtin,runs/imported" (the built-in suite is "tasks" or "builtin").
+    /// Task names must stay unique across them (a task's name is its function's name and its key in
+    /// every stored row), so a name in two suites is refused with both suites named. Returns the
+    /// suite, each suite's label (its folder name; "builtin" for the built-in one) with its folder,
+    /// and which label each task came from.
+    /// </summary>
+    public static (TaskSuite Suite, IReadOnlyList<(string Label, string Folder)> Parts, IReadOnlyDictionary<string, string> LabelOf) LoadMany(string list, string builtInFolder)
+    {
+        var items = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (items.Length == 0) throw new UserError("--suite: name at least one suite");
+        var parts = new List<(string, string)>();
+        var labelOf = new Dictionary<string, string>(StringComparer.Ordinal);
+        var tasks = new List<TaskDefinition>();
+        foreach (var item in items)
+        {
+            string folder = Path.GetFullPath(IsBuiltInName(item) ? builtInFolder : item);
+            string label = Path.GetFullPath(builtInFolder) == folder ? "builtin" : Path.GetFileName(folder.TrimEnd('/'));
+            if (parts.Any(p => p.Item2 == folder)) throw new UserError($"--suite: {item} is named twice");
+            if (parts.Any(p => p.Item1 == label)) label = $"{label}#{parts.Count + 1}";
+            var suite = Load(folder);
+            foreach (var t in suite.Tasks)
+            {
+                if (labelOf.TryGetValue(t.Name, out var other))
+                    throw new UserError($"--suite: task '{t.Name}' is in both {other} and {label}; task names must be unique across suites " +
+                        "(drop one of the two folders, or run the suites in separate trials)");
+                labelOf[t.Name] = label;
+            }
+            tasks.AddRange(suite.Tasks);
+            parts.Add((label, folder));
+        }
+        return (new TaskSuite(tasks.OrderBy(t => t.Name, StringComparer.Ordinal).ToList()), parts, labelOf);
+    }
+
     /// <summary>
     /// "all", a count N (the first N of a round-robin over categories, so a small selection still
     /// spans arithmetic, arrays, strings, structs, recursion, libdep and vulnerable tasks), or a

@@ -57,18 +57,19 @@ public sealed class TrialRunner(TrialOptions options)
         await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) =>
         {
             var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, token);
-            var change = await services.Planner.ChangePlanAsync(plan, facts.Seed, token);
+            // An imported task has no change request: no change plan, no v2 variant.
+            var change = task.V2 is null ? null : await services.Planner.ChangePlanAsync(plan, facts.Seed, token);
             lock (plans)
             {
                 plans[task.Name] = plan;
-                changes[task.Name] = change;
+                if (change is not null) changes[task.Name] = change;
             }
             store.RecordTestPlan(plan);
-            store.RecordTestPlan(change);
+            if (change is not null) store.RecordTestPlan(change);
             setup.Tick();
         });
         foreach (var isa in targets.Select(t => t.Isa).Distinct())
-            await System.Threading.Tasks.Parallel.ForEachAsync(tasks.SelectMany(t => new[] { plans[t.Name], changes[t.Name] }), Options(jobs, ct),
+            await System.Threading.Tasks.Parallel.ForEachAsync(tasks.SelectMany(t => changes.TryGetValue(t.Name, out var c) ? new[] { plans[t.Name], c } : [plans[t.Name]]), Options(jobs, ct),
                 async (plan, token) => await services.Harness.BareDriverAsync(plan, isa, token));
         Stage("setup", sw, tasks.Count, store);
 
@@ -118,12 +119,13 @@ public sealed class TrialRunner(TrialOptions options)
 
     /// <summary>Every generation of the trial: task x contender x target x k for v1, and generation 0
     /// of the change request (v2) and of the planted-vulnerability variant (vuln), which the
-    /// iteration, version-control and security experiments compare with v1.</summary>
+    /// iteration, version-control and security experiments compare with v1 (an imported task has
+    /// neither).</summary>
     internal static (List<GenerationSlot> Slots, List<GenerationSlot> Variants) Slots(
         IReadOnlyList<TaskDefinition> tasks, IReadOnlyList<IContender> contenders, IReadOnlyList<Target> targets, int generations) =>
         ((from task in tasks from c in contenders from t in targets where c.Serves(t)
           from i in Enumerable.Range(0, generations) select new GenerationSlot(task, c, t, i)).ToList(),
-         (from task in tasks from version in task.Vulnerable is null ? new[] { "v2" } : ["v2", "vuln"]
+         (from task in tasks from version in new[] { task.V2 is null ? null : "v2", task.Vulnerable is null ? null : "vuln" }.OfType<string>()
           from c in contenders from t in targets where c.Serves(t) select new GenerationSlot(task, c, t, 0, version)).ToList());
 
     /// <summary>Items of no task (the corpus, the learning curve) belong to shard 0 alone.</summary>
@@ -150,8 +152,10 @@ public sealed class TrialRunner(TrialOptions options)
         if (options.FaultTasks != "all" && (!int.TryParse(options.FaultTasks, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 0))
             throw new UserError($"--fault-tasks: expected 'all' or a count, got '{options.FaultTasks}'");
         var shard = Corpus.CorpusOptions.ParseShard(options.Shard);
-        string suiteDir = Path.GetFullPath(options.Suite ?? SourcelessHome.TasksDir);
-        var tasks = TaskSuite.Load(suiteDir).Select(options.Tasks);
+        // One suite folder, or several (--suite builtin,FOLDER): names unique across them.
+        var many = options.Suite is null ? default : TaskSuite.LoadMany(options.Suite, SourcelessHome.TasksDir);
+        string suiteDir = options.Suite is null ? Path.GetFullPath(SourcelessHome.TasksDir) : string.Join(',', many.Parts.Select(p => p.Folder));
+        var tasks = (options.Suite is null ? TaskSuite.Load(suiteDir) : many.Suite).Select(options.Tasks);
         return new TrialSettings
         {
             Tasks = tasks.Select(t => t.Name).ToList(),
@@ -167,6 +171,12 @@ public sealed class TrialRunner(TrialOptions options)
             KindSettings = options.KindSettings,
             TaskHashes = tasks.ToDictionary(t => t.Name, TaskFingerprint.Of),
             Shard = $"{shard.K}/{shard.N}",
+            // Only with --suite (a default trial stores the settings it always did): which suite
+            // each task came from, for the per-suite scores, and the imported tasks, which the
+            // experiments that need a change request or a planted vulnerability count as not applicable.
+            SuiteTasks = options.Suite is null ? new Dictionary<string, IReadOnlyList<string>>()
+                : tasks.GroupBy(t => many.LabelOf[t.Name]).ToDictionary(g => g.Key, g => (IReadOnlyList<string>)g.Select(t => t.Name).ToList()),
+            ImportedTasks = tasks.Where(t => t.IsImported).Select(t => t.Name).ToList(),
         };
     }
 
@@ -185,7 +195,8 @@ public sealed class TrialRunner(TrialOptions options)
     /// <summary>The tasks and targets of stored settings; refuses tasks changed since the run began.</summary>
     internal static (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<Target> Targets) Resolve(TrialSettings settings)
     {
-        var tasks = TaskSuite.Load(settings.Suite).Select(string.Join(',', settings.Tasks));
+        var suite = settings.Suite.Contains(',') ? TaskSuite.LoadMany(settings.Suite, SourcelessHome.TasksDir).Suite : TaskSuite.Load(settings.Suite);
+        var tasks = suite.Select(string.Join(',', settings.Tasks));
         var changed = TaskFingerprint.Changed(tasks, settings.TaskHashes);
         if (changed.Count > 0)
             throw new UserError($"cannot resume: {changed.Count} task(s) changed since the run began ({string.Join(", ", changed)}); " +

@@ -26,7 +26,7 @@ public sealed record TrialSettings
     [JsonPropertyName("typos")] public int TypoBudget { get; init; }
     /// <summary>The tasks faults are injected into and the gdb checklist runs on (names).</summary>
     [JsonPropertyName("fault_tasks")] public IReadOnlyList<string> FaultTasks { get; init; } = [];
-    /// <summary>The task suite folder, absolute.</summary>
+    /// <summary>The task suite folder, absolute (several, comma-separated, with --suite A,B).</summary>
     [JsonPropertyName("suite")] public string Suite { get; init; } = "";
     [JsonPropertyName("learning_curve")] public bool LearningCurve { get; init; }
     /// <summary>Each contender kind's own settings (its options), by prefix; the name of an API
@@ -38,6 +38,12 @@ public sealed record TrialSettings
     /// <summary>"K/N": this run holds the tasks whose index in <see cref="Tasks"/> is K modulo N
     /// (0/1: all of them); 'trial merge' joins the N shards into the unsharded trial.</summary>
     [JsonPropertyName("shard")] public string Shard { get; init; } = "0/1";
+
+    /// <summary>With several suites (or an imported one): suite label -> its task names.</summary>
+    [JsonPropertyName("suite_tasks")] public IReadOnlyDictionary<string, IReadOnlyList<string>> SuiteTasks { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
+    /// <summary>Tasks imported from real code (no change request, no planted vulnerability).</summary>
+    [JsonPropertyName("imported_tasks")] public IReadOnlyList<string> ImportedTasks { get; init; } = [];
 
     [JsonIgnore] public (int K, int N) ShardParts => Corpus.CorpusOptions.ParseShard(Shard);
 
@@ -84,6 +90,8 @@ public sealed record TrialSettings
         yield return new("suite", Suite);
         yield return new("learning_curve", LearningCurve ? "1" : "0");
         yield return new("shard", Shard);
+        if (SuiteTasks.Count > 0) yield return new("suite_tasks", JsonSerializer.Serialize(SuiteTasks, Json));
+        if (ImportedTasks.Count > 0) yield return new("imported_tasks", string.Join(',', ImportedTasks));
         foreach (var (kind, json) in KindSettings.OrderBy(kv => kv.Key, StringComparer.Ordinal)) yield return new($"{kind}_settings", json);
     }
 }

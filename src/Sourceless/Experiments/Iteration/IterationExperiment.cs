@@ -16,6 +16,7 @@ namespace Sourceless.Experiments.Iteration;
 public sealed class IterationExperiment : IExperiment
 {
     public string Id => "iteration";
+    public string? Needs => "a change request";
     public Concern Concern => Concern.Iteration;
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Variants.Where(s => s.Version == "v2").Select(s => WorkItem.Of(Id, s));

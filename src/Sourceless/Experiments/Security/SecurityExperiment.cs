@@ -17,6 +17,7 @@ namespace Sourceless.Experiments.Security;
 public sealed class SecurityExperiment : IExperiment
 {
     public string Id => "security";
+    public string? Needs => "a planted vulnerability";
     public Concern Concern => Concern.Security;
     private readonly ConcurrentDictionary<TrialServices, SourceAudit> _audits = new();
 

@@ -16,6 +16,7 @@ namespace Sourceless.Experiments.VersionControl;
 public sealed class VersionControlExperiment : IExperiment
 {
     public string Id => "version-control";
+    public string? Needs => "a change request";
     public Concern Concern => Concern.VersionControl;
     public IEnumerable<WorkItem> Plan(TrialContext context) =>
         context.Variants.Where(s => s.Version == "v2").Select(s => WorkItem.Of(Id, s));
