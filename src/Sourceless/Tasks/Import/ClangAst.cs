@@ -18,9 +18,46 @@ public sealed class UnparsableFileException(string reason, string message) : Exc
 /// </summary>
 public static class ClangAst
 {
-    public static async Task<ParsedFile> ParseAsync(string path, string displayName, IReadOnlyList<string> includeDirs, ToolRunner tools, CancellationToken ct)
+    /// <summary>Standard C headers that code written without its includes (exercise and contest
+    /// files often are) takes for granted: malloc, strlen, log2, bool, NULL.</summary>
+    public static readonly IReadOnlyList<string> Prelude = ["stdlib.h", "string.h", "stdio.h", "math.h", "stdbool.h", "stddef.h", "stdint.h", "limits.h", "ctype.h"];
+
+    /// <summary>Parses a file; when it calls functions it never declared (an implicit declaration:
+    /// clang would link them from libc) or names types and macros it never included, it is parsed
+    /// again with <see cref="Prelude"/> included first, and the result says so, so its ref.c
+    /// includes them too. A function of the file that clashes with a prelude declaration keeps the
+    /// first parse.</summary>
+    public static async Task<ParsedFile> ParseWithPreludeAsync(string path, string displayName, IReadOnlyList<string> includeDirs, ToolRunner tools, CancellationToken ct)
+    {
+        ParsedFile? plain = null;
+        UnparsableFileException? failure = null;
+        try
+        {
+            plain = await ParseAsync(path, displayName, includeDirs, tools, ct);
+            if (plain.ImplicitFunctions.Count == 0) return plain;
+        }
+        catch (UnparsableFileException e) when (e.Reason == Reasons.ParseError)
+        {
+            failure = e;
+        }
+        try
+        {
+            var withPrelude = await ParseAsync(path, displayName, includeDirs, tools, ct, Prelude);
+            plain?.Dispose();
+            return withPrelude;
+        }
+        catch (UnparsableFileException)
+        {
+            if (plain is not null) return plain;
+            throw failure!;
+        }
+    }
+
+    public static async Task<ParsedFile> ParseAsync(string path, string displayName, IReadOnlyList<string> includeDirs, ToolRunner tools, CancellationToken ct,
+        IReadOnlyList<string>? prelude = null)
     {
         var args = new List<string> { "-Xclang", "-ast-dump=json", "-fsyntax-only", "-std=gnu11", "-w", "-ferror-limit=3" };
+        foreach (var h in prelude ?? []) args.AddRange(["-include", h]);
         args.AddRange(includeDirs.Select(d => "-I" + d));
         args.Add(path);
         var r = await tools.RunAsync("clang", args, ct);
@@ -34,7 +71,11 @@ public static class ClangAst
         var doc = JsonDocument.Parse(r.StandardOutput, new JsonDocumentOptions { MaxDepth = 4096 });
         try
         {
-            return new ParsedFile(path, displayName, bytes, doc, TopLevel(doc.RootElement, path));
+            return new ParsedFile(path, displayName, bytes, doc, TopLevel(doc.RootElement, path))
+            {
+                Prelude = prelude ?? [],
+                ImplicitFunctions = ImplicitFunctions(doc.RootElement),
+            };
         }
         catch
         {
@@ -68,6 +109,14 @@ public static class ClangAst
         }
         return result;
     }
+
+    /// <summary>Functions called without a declaration: clang adds an implicit FunctionDecl for each.</summary>
+    private static IReadOnlyList<string> ImplicitFunctions(JsonElement unit) =>
+        !unit.TryGetProperty("inner", out var inner) ? [] :
+        inner.EnumerateArray().Where(n => n.GetProperty("kind").GetString() == "FunctionDecl"
+                && n.TryGetProperty("isImplicit", out var imp) && imp.GetBoolean()
+                && n.TryGetProperty("name", out var name) && !(name.GetString() ?? "").StartsWith("__", StringComparison.Ordinal))
+            .Select(n => n.GetProperty("name").GetString()!).ToList();
 
     private static bool IsIncluded(JsonElement loc) =>
         loc.ValueKind == JsonValueKind.Object && (loc.TryGetProperty("includedFrom", out _)

@@ -30,6 +30,13 @@ public sealed class ParsedFile(string path, string displayName, byte[] bytes, Js
     public byte[] Bytes => bytes;
     public IReadOnlyList<TopDecl> Decls => decls;
 
+    /// <summary>Standard headers included before the file to parse it (<see cref="ClangAst.Prelude"/>),
+    /// or none; its ref.c includes the same.</summary>
+    public IReadOnlyList<string> Prelude { get; init; } = [];
+
+    /// <summary>Functions the file calls without declaring them.</summary>
+    public IReadOnlyList<string> ImplicitFunctions { get; init; } = [];
+
     public string Text(Span span) => System.Text.Encoding.UTF8.GetString(bytes, span.Begin, Math.Max(0, span.End - span.Begin));
 
     public string AllText => System.Text.Encoding.UTF8.GetString(bytes);

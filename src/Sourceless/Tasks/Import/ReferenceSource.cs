@@ -88,7 +88,7 @@ public static partial class ReferenceSource
 
         var sb = new StringBuilder();
         sb.AppendLine("#include \"task.h\"");
-        foreach (var inc in SystemIncludes(file.AllText)) sb.AppendLine(inc);
+        foreach (var inc in file.Prelude.Select(h => $"#include <{h}>").Concat(SystemIncludes(file.AllText)).Distinct()) sb.AppendLine(inc);
         foreach (int i in chosenMacros.Order()) sb.AppendLine(macros[i].Text);
         // In file order, skipping what an earlier chosen declaration already covers
         // (typedef struct {...} T; holds a RecordDecl inside its own range).

@@ -120,7 +120,7 @@ public sealed class SuiteImporter(ImportOptions options, Action<string>? progres
         ParsedFile file;
         try
         {
-            file = await ClangAst.ParseAsync(input.Path, input.DisplayName, [Path.GetDirectoryName(input.Path)!, input.IncludeRoot], services.Tools, ct);
+            file = await ClangAst.ParseWithPreludeAsync(input.Path, input.DisplayName, [Path.GetDirectoryName(input.Path)!, input.IncludeRoot], services.Tools, ct);
         }
         catch (UnparsableFileException e)
         {

@@ -56,6 +56,19 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
     }
 
     [Fact]
+    public void A_file_without_includes_is_parsed_with_the_standard_headers_and_its_ref_c_includes_them()
+    {
+        // strlen, isupper, bool and size_t undeclared: a plain parse sees implicit declarations
+        // (calls into "another file"); the prelude makes them libc's.
+        var t = Task("count_capitals");
+        string refC = File.ReadAllText(t.V1.ReferencePath);
+        Assert.Contains("#include <string.h>", refC);
+        Assert.Contains("#include <stdbool.h>", refC);
+        Assert.True(t.V1.HandTests.Count >= 10);
+        Assert.DoesNotContain(f.Report.Rejections, r => r.Function == "count_capitals");
+    }
+
+    [Fact]
     public void An_array_with_its_length_gets_len_of_the_array()
     {
         var entry = Assert.Single(f.Report.Accepted, a => a.Name == "sum_first");
