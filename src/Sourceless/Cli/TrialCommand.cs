@@ -39,7 +39,7 @@ public static class TrialCommand
             if (resumeDir is not null)
             {
                 // Every option that is a setting of the trial (all but how this process runs: --resume,
-                // --jobs, --json) is refused the same way: the stored settings make it the same trial.
+                // --jobs, --json, --plan) is refused the same way: the stored settings make it the same trial.
                 string[] process = ["--resume", "--jobs", "--json", "--plan"];
                 var given = cmd.Options.Where(o => !process.Contains(o.Name) && pr.GetResult(o)?.IdentifierToken is not null)
                     .Select(o => o.Name).ToList();
@@ -69,6 +69,7 @@ public static class TrialCommand
             };
             if (pr.GetValue(plan))
             {
+                if (resumeDir is not null) throw new UserError("--plan plans a new trial from its options; drop --resume (a resumed trial redoes nothing already stored)");
                 // Every shard of the partition is planned: --shard K/N only says how many there are.
                 var timings = TrialPlan.Measured(Path.GetFullPath("runs"));
                 Console.Write(TrialPlan.Render(options, TrialPlan.Lines(options, timings), timings));

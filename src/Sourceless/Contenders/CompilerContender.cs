@@ -44,7 +44,8 @@ public sealed class CompilerContender(string compiler, ContenderServices service
         var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
         var args = Toolchain.CompileArgs(target, request.Version.ReferencePath, obj,
             [request.HeaderFolder, SourcelessHome.LibDepDir]);
-        var compile = await services.Tools.RunAsync(tool, args, ct);
+        var compile = await Harness.TaskSourceBuild.RunAsync(request.Task, tool, args, request.WorkFolder,
+            [request.Version.ReferencePath, request.HeaderFolder, SourcelessHome.LibDepDir], services.Tools, services.Untrusted, ct);
         if (!compile.Succeeded) return Generation.Failed("compile: " + compile.ErrorSummary(), sw, [compile.Invocation]);
         var link = await services.Linker.LinkAsync(target.Isa, obj, request.Task.Signature.Name, request.WorkFolder, ct);
         if (link.Image is null) return Generation.Failed(link.Failure!, sw, [compile.Invocation, .. link.Invocations]);

@@ -17,11 +17,10 @@ public interface IExperiment
     /// <summary>The work this experiment needs; each item is independent and resumable.</summary>
     IEnumerable<WorkItem> Plan(TrialContext context);
 
+    /// <summary>Runs one item and returns its raw rows (typed records of any tables, <see cref="IRow"/>);
+    /// the runner stores them with the item's done marker in one transaction, so an item is stored
+    /// whole or not at all, and an item with no rows is still done.</summary>
     Task<IReadOnlyList<IRow>> RunAsync(WorkItem item, TrialContext context, CancellationToken ct);
-
-    /// <summary>True when RunAsync stores its rows (and the item's done marker) itself, in tables
-    /// of its own; otherwise the runner stores the returned execution rows.</summary>
-    bool RecordsOwnRows => false;
 
     /// <summary>Scores, tables and figures, computed from the stored rows only.</summary>
     ReportSection Report(TrialStore store, TrialSettings facts);

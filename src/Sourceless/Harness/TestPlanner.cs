@@ -17,7 +17,7 @@ public sealed class TaskBrokenException(string task, string message) : Exception
 /// expected outputs are what the reference source compiled by gcc -O0 (x86_64) produces. The
 /// reference must also reproduce every hand-written expectation, or the task is broken.
 /// </summary>
-public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, ToolRunner tools)
+public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, ToolRunner tools, UntrustedBuild untrusted)
 {
     public static readonly Target ReferenceTarget = new(Isa.X86_64, "gcc", "-O0");
 
@@ -89,7 +89,8 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
         if (File.Exists(output) && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(source)) return output;
         var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
         string temp = AtomicFile.TempPath(output);
-        var r = await tools.RunAsync(tool, Toolchain.CompileArgs(target, source, temp, harness.IncludeDirs(plan.Folder)), ct);
+        var r = await TaskSourceBuild.RunAsync(plan.Task, tool, Toolchain.CompileArgs(target, source, temp, harness.IncludeDirs(plan.Folder)), plan.Folder,
+            [source, .. harness.IncludeDirs(plan.Folder).Skip(1)], tools, untrusted, ct);
         if (!r.Succeeded) throw new TaskBrokenException(plan.Task.Name, $"{Path.GetFileName(source)} does not compile for {target}: {r.ErrorSummary()}");
         AtomicFile.Publish(temp, output);
         return output;

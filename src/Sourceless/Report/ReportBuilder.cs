@@ -14,7 +14,7 @@ public static class ReportBuilder
         var settings = facts.Describe().Concat(store.Rows<TrialEntry>("SELECT key, value FROM trial WHERE key <> ? ORDER BY key", TrialSettings.Key)
                 .Select(r => new KeyValuePair<string, string>(r.Key, r.Value ?? "")))
             .ToDictionary(StringComparer.Ordinal);
-        var sections = ExperimentRegistry.All.Select(e => NotApplicable(e, e.Report(store, facts), facts.ImportedTasks)).OrderBy(s => s.Concern.Number).ToList();
+        var sections = ExperimentRegistry.All.Select(e => NotApplicable(e, e.Report(store, facts), facts.ImportedTasks.Where(t => facts.Holds(facts.Tasks.ToList().IndexOf(t))).ToList())).OrderBy(s => s.Concern.Number).ToList();
         var tools = store.Rows<ToolVersion>("SELECT tool, version FROM tools ORDER BY tool").Select(r => (r.Tool, r.Version ?? "")).ToList();
         var stages = store.Rows<StageTime>("SELECT session, stage, seconds, items FROM stages ORDER BY session, rowid")
             .Select(r => (r.Session, r.Stage, r.Seconds, r.Items)).ToList();

@@ -26,6 +26,8 @@ public static class SuiteScores
             string inList = string.Join(", ", suites[label].Select(t => "'" + t.Replace("'", "''", StringComparison.Ordinal) + "'"));
             // The reliability experiment's score SQL, over this suite's tasks only.
             string sql = ReliabilityExperiment.ScoreSql.Replace("WHERE a.version = 'v1')", $"WHERE a.version = 'v1' AND a.task IN ({inList}))", StringComparison.Ordinal);
+            // Reworded score SQL must not silently turn every suite's column into the whole trial's score.
+            if (sql == ReliabilityExperiment.ScoreSql) throw new InvalidOperationException("the reliability score SQL no longer has the clause the per-suite scores restrict");
             foreach (var r in store.Rows<ScoreInputs>(sql))
             {
                 double pass = r.PassRate ?? 0, det = r.Determinism ?? 0;

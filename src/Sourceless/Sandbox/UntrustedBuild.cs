@@ -30,12 +30,16 @@ public sealed class UntrustedBuild(Sandbox sandbox, ToolRunner tools)
     /// <param name="workFolder">The one writable folder (inputs and outputs of this build), also
     /// the working directory.</param>
     /// <param name="readOnly">Headers and other inputs the build may read (folders or files).</param>
+    /// <param name="outputBytes">Most bytes of stdout kept (default: the build limit, 1 MiB); a
+    /// parser's dump of a whole file needs more.</param>
     public async Task<ToolResult> RunAsync(string tool, IReadOnlyList<string> args, string workFolder, IReadOnlyList<string> readOnly,
-        CancellationToken ct)
+        CancellationToken ct, int? outputBytes = null)
     {
         // The build runs as the sandbox's uid, which must be able to write its outputs here.
         if (sandbox.RunsAsOwnUid) File.SetUnixFileMode(workFolder, (UnixFileMode)0b111_111_111);
-        var request = new SandboxRequest(Isa.X86_64, tool, args, readOnly, new Dictionary<string, string>(), BuildLimits(sandbox.Limits))
+        var limits = BuildLimits(sandbox.Limits);
+        if (outputBytes is { } cap) limits = limits with { OutputBytes = cap };
+        var request = new SandboxRequest(Isa.X86_64, tool, args, readOnly, new Dictionary<string, string>(), limits)
         {
             WritablePaths = [workFolder],
             WorkingDirectory = workFolder,

@@ -37,6 +37,10 @@ public static class TaskFile
         try
         {
             string types = Opt("types");
+            // The types go verbatim into task.h, which trusted drivers are built from on the host:
+            // an imported task's types may hold declarations only, nothing that reads a file.
+            if (fields.ContainsKey("origin") && (types.Contains('#') || System.Text.RegularExpressions.Regex.IsMatch(types, @"\b(__)?asm(__)?\b|_Pragma|__has_include")))
+                throw new FormatException("an imported task's types may hold declarations only (no preprocessor lines, asm or _Pragma)");
             var structs = Signature.ParseStructs(types);
             var signature = Signature.Parse(Get("signature"), structs);
             if (signature.Name != name) throw new FormatException($"the function must be named like the task ('{name}'), not '{signature.Name}'");

@@ -31,6 +31,10 @@ public sealed class TaskSuite
     /// suite, each suite's label (its folder name; "builtin" for the built-in one) with its folder,
     /// and which label each task came from.
     /// </summary>
+    /// <summary>The suite of a stored setting: one folder, or several separated by commas.</summary>
+    public static TaskSuite FromSetting(string suite) =>
+        suite.Contains(',') ? LoadMany(suite, Harness.SourcelessHome.TasksDir).Suite : Load(suite);
+
     public static (TaskSuite Suite, IReadOnlyList<(string Label, string Folder)> Parts, IReadOnlyDictionary<string, string> LabelOf) LoadMany(string list, string builtInFolder)
     {
         var items = list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

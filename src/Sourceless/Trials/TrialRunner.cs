@@ -34,8 +34,17 @@ public sealed class TrialRunner(TrialOptions options)
         var fresh = resuming ? null : ResolveNewSettings();
         if (fresh is not null) await Toolchain.CheckAsync(fresh.Targets.Select(Target.Parse).Append(TestPlanner.ReferenceTarget), ToolRunner.Shared, ct, experiments: true);
         string folder = resuming ? RunFolder.ForResume(options.Resume!) : RunFolder.ForNewRun(options.Out);
-        using var store = TrialStore.Open(Path.Combine(folder, TrialStore.FileName));
-        if (fresh is not null) StoreSettings(store, fresh);
+        string storePath = Path.Combine(folder, TrialStore.FileName);
+        if (fresh is not null)
+        {
+            // The store appears with its settings or not at all: a run killed while it is being
+            // made leaves no store that --resume would refuse as settings-less.
+            string making = storePath + ".new";
+            File.Delete(making);
+            using (var made = TrialStore.Open(making)) StoreSettings(made, fresh);
+            File.Move(making, storePath);
+        }
+        using var store = TrialStore.Open(storePath);
         // Read once: everything below (and every experiment, through the context) uses this record.
         var facts = TrialSettings.Load(store);
         var (allTasks, targets) = Resolve(facts);
@@ -195,8 +204,7 @@ public sealed class TrialRunner(TrialOptions options)
     /// <summary>The tasks and targets of stored settings; refuses tasks changed since the run began.</summary>
     internal static (IReadOnlyList<TaskDefinition> Tasks, IReadOnlyList<Target> Targets) Resolve(TrialSettings settings)
     {
-        var suite = settings.Suite.Contains(',') ? TaskSuite.LoadMany(settings.Suite, SourcelessHome.TasksDir).Suite : TaskSuite.Load(settings.Suite);
-        var tasks = suite.Select(string.Join(',', settings.Tasks));
+        var tasks = TaskSuite.FromSetting(settings.Suite).Select(string.Join(',', settings.Tasks));
         var changed = TaskFingerprint.Changed(tasks, settings.TaskHashes);
         if (changed.Count > 0)
             throw new UserError($"cannot resume: {changed.Count} task(s) changed since the run began ({string.Join(", ", changed)}); " +

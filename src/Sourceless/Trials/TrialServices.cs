@@ -34,8 +34,8 @@ public sealed class TrialServices
         Harness = new HarnessBuilder(Workspace, Tools, LibDep, Imports);
         Sandbox = sandbox ?? new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
         Runner = new ArtifactRunner(Harness, Sandbox);
-        Planner = new TestPlanner(Harness, Runner, Tools);
         Untrusted = new UntrustedBuild(Sandbox, Tools);
+        Planner = new TestPlanner(Harness, Runner, Tools, Untrusted);
         Contenders = new ContenderServices(Tools, new FlatImageLinker(Tools, Imports), Harness, Untrusted);
     }
 }

@@ -51,12 +51,13 @@ public sealed record TrialSettings
     /// task keeps every experiment of a task (its plans, generations, faults) in one shard.</summary>
     public bool Holds(int taskIndex) => taskIndex % ShardParts.N == ShardParts.K;
 
-    /// <summary>The settings (by stored name) in which another run differs from this one, shard left
-    /// aside: empty when both are shards of one trial.</summary>
+    /// <summary>The settings (by stored name) in which another run differs from this one, the shard
+    /// and the suite's path left aside (shards run on machines with checkouts at other paths; the
+    /// task hashes say whether the tasks are the same): empty when both are shards of one trial.</summary>
     public IReadOnlyList<string> DifferencesFrom(TrialSettings other)
     {
-        var mine = JsonSerializer.SerializeToNode(this with { Shard = "0/1" }, Json)!.AsObject();
-        var theirs = JsonSerializer.SerializeToNode(other with { Shard = "0/1" }, Json)!.AsObject();
+        var mine = JsonSerializer.SerializeToNode(this with { Shard = "0/1", Suite = "" }, Json)!.AsObject();
+        var theirs = JsonSerializer.SerializeToNode(other with { Shard = "0/1", Suite = "" }, Json)!.AsObject();
         return mine.Select(kv => kv.Key).Union(theirs.Select(kv => kv.Key))
             .Where(k => !System.Text.Json.Nodes.JsonNode.DeepEquals(mine[k], theirs[k])).ToList();
     }
@@ -75,23 +76,38 @@ public sealed record TrialSettings
             ? JsonSerializer.Deserialize<TrialSettings>(json, Json) ?? throw new InvalidOperationException($"{store.Path}: trial settings are null")
             : throw new UserError($"{store.Path} holds no trial settings: it is not a trial's store, or the trial never started");
 
-    /// <summary>The settings as flat key/value pairs, for the report's settings table and results.json.</summary>
+    /// <summary>The settings as flat key/value pairs, for the report's settings table and
+    /// results.json, made from the stored JSON itself so a new setting cannot be left out: strings
+    /// as they are, lists joined with commas, true/false as 1/0, anything else as JSON. Empty lists
+    /// and maps are left out (a default trial shows what it always showed).</summary>
     public IEnumerable<KeyValuePair<string, string>> Describe()
     {
-        var inv = System.Globalization.CultureInfo.InvariantCulture;
-        yield return new("tasks", string.Join(',', Tasks));
-        yield return new("contenders", string.Join(',', Contenders));
-        yield return new("targets", string.Join(',', Targets));
-        yield return new("seed", Seed.ToString(inv));
-        yield return new("generations", Generations.ToString(inv));
-        yield return new("flips", FlipBudget.ToString(inv));
-        yield return new("typos", TypoBudget.ToString(inv));
-        yield return new("fault_tasks", string.Join(',', FaultTasks));
-        yield return new("suite", Suite);
-        yield return new("learning_curve", LearningCurve ? "1" : "0");
-        yield return new("shard", Shard);
-        if (SuiteTasks.Count > 0) yield return new("suite_tasks", JsonSerializer.Serialize(SuiteTasks, Json));
-        if (ImportedTasks.Count > 0) yield return new("imported_tasks", string.Join(',', ImportedTasks));
-        foreach (var (kind, json) in KindSettings.OrderBy(kv => kv.Key, StringComparer.Ordinal)) yield return new($"{kind}_settings", json);
+        foreach (var (key, node) in JsonSerializer.SerializeToNode(this, Json)!.AsObject())
+        {
+            if (key == "task_hashes") continue; // 53 hashes: in the store, not in the report's table
+            if (key == "contender_settings")
+            {
+                foreach (var (kind, json) in KindSettings.OrderBy(kv => kv.Key, StringComparer.Ordinal)) yield return new($"{kind}_settings", json);
+                continue;
+            }
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonArray { Count: 0 }:
+                case System.Text.Json.Nodes.JsonObject { Count: 0 }:
+                    continue;
+                case System.Text.Json.Nodes.JsonArray array when array.All(x => x is System.Text.Json.Nodes.JsonValue):
+                    yield return new(key, string.Join(',', array.Select(x => x!.ToString())));
+                    break;
+                case System.Text.Json.Nodes.JsonValue v when v.GetValueKind() == JsonValueKind.True || v.GetValueKind() == JsonValueKind.False:
+                    yield return new(key, v.GetValue<bool>() ? "1" : "0");
+                    break;
+                case System.Text.Json.Nodes.JsonValue v:
+                    yield return new(key, v.ToString());
+                    break;
+                default:
+                    yield return new(key, node?.ToJsonString() ?? "");
+                    break;
+            }
+        }
     }
 }

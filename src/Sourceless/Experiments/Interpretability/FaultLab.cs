@@ -34,8 +34,8 @@ public sealed class FaultLab(TrialServices services, TestPlan plan, string artif
         int line = typo.Line(referenceText);
         var (tool, _) = Toolchain.Compiler(target.Compiler, target.Isa);
         string obj = Path.Combine(work, $"typo{index}.o");
-        var compile = await services.Tools.RunAsync(tool, Toolchain.CompileArgs(target, file, obj,
-            [plan.Folder, SourcelessHome.LibDepDir], Diagnostics.Flags(target.Compiler)), ct);
+        var compile = await TaskSourceBuild.RunAsync(task, tool, Toolchain.CompileArgs(target, file, obj,
+            [plan.Folder, SourcelessHome.LibDepDir], Diagnostics.Flags(target.Compiler)), work, [file, plan.Folder, SourcelessHome.LibDepDir], services.Tools, services.Untrusted, ct);
         string what = typo.Describe(referenceText);
         if (!compile.Succeeded)
         {

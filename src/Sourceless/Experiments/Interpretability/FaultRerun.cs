@@ -20,7 +20,7 @@ public static class FaultRerun
     {
         var facts = TrialSettings.Load(store);
         string artifactId = stored.ArtifactId;
-        var suite = TaskSuite.Load(facts.Suite);
+        var suite = TaskSuite.FromSetting(facts.Suite);
         var task = suite.Select(stored.Task)[0];
         var target = Target.Parse(stored.Target);
         var code = store.ArtifactCode(artifactId) ?? throw new UserError($"artifact {artifactId} has no stored code");

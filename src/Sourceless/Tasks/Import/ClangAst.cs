@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Sourceless.Sandbox;
 using Sourceless.Tools;
 
 namespace Sourceless.Tasks.Import;
@@ -20,6 +21,9 @@ public static class ClangAst
 {
     /// <summary>Standard C headers that code written without its includes (exercise and contest
     /// files often are) takes for granted: malloc, strlen, log2, bool, NULL.</summary>
+    /// <summary>Room for one file's AST dump (a file that includes stdio.h dumps some 7 MB).</summary>
+    private const int MaxDumpBytes = 512 << 20;
+
     public static readonly IReadOnlyList<string> Prelude = ["stdlib.h", "string.h", "stdio.h", "math.h", "stdbool.h", "stddef.h", "stdint.h", "limits.h", "ctype.h"];
 
     /// <summary>Parses a file; when it calls functions it never declared (an implicit declaration:
@@ -27,13 +31,13 @@ public static class ClangAst
     /// again with <see cref="Prelude"/> included first, and the result says so, so its ref.c
     /// includes them too. A function of the file that clashes with a prelude declaration keeps the
     /// first parse.</summary>
-    public static async Task<ParsedFile> ParseWithPreludeAsync(string path, string displayName, IReadOnlyList<string> includeDirs, ToolRunner tools, CancellationToken ct)
+    public static async Task<ParsedFile> ParseWithPreludeAsync(string path, string displayName, IReadOnlyList<string> includeDirs, UntrustedBuild tools, string work, CancellationToken ct)
     {
         ParsedFile? plain = null;
         UnparsableFileException? failure = null;
         try
         {
-            plain = await ParseAsync(path, displayName, includeDirs, tools, ct);
+            plain = await ParseAsync(path, displayName, includeDirs, tools, work, ct);
             if (plain.ImplicitFunctions.Count == 0) return plain;
         }
         catch (UnparsableFileException e) when (e.Reason == Reasons.ParseError)
@@ -42,7 +46,7 @@ public static class ClangAst
         }
         try
         {
-            var withPrelude = await ParseAsync(path, displayName, includeDirs, tools, ct, Prelude);
+            var withPrelude = await ParseAsync(path, displayName, includeDirs, tools, work, ct, Prelude);
             plain?.Dispose();
             return withPrelude;
         }
@@ -51,16 +55,24 @@ public static class ClangAst
             if (plain is not null) return plain;
             throw failure!;
         }
+        catch
+        {
+            plain?.Dispose();
+            throw;
+        }
     }
 
-    public static async Task<ParsedFile> ParseAsync(string path, string displayName, IReadOnlyList<string> includeDirs, ToolRunner tools, CancellationToken ct,
-        IReadOnlyList<string>? prelude = null)
+    /// <summary>Parses in the sandbox: the file is someone else's text, and the preprocessor would
+    /// read any path an #include names (its error line would then quote the file). Only the file's
+    /// folder and the include folders are visible, read-only.</summary>
+    public static async Task<ParsedFile> ParseAsync(string path, string displayName, IReadOnlyList<string> includeDirs, UntrustedBuild tools, string work,
+        CancellationToken ct, IReadOnlyList<string>? prelude = null)
     {
         var args = new List<string> { "-Xclang", "-ast-dump=json", "-fsyntax-only", "-std=gnu11", "-w", "-ferror-limit=3" };
         foreach (var h in prelude ?? []) args.AddRange(["-include", h]);
         args.AddRange(includeDirs.Select(d => "-I" + d));
         args.Add(path);
-        var r = await tools.RunAsync("clang", args, ct);
+        var r = await tools.RunAsync("clang", args, work, includeDirs.Distinct().ToList(), ct, outputBytes: MaxDumpBytes);
         if (!r.Succeeded)
         {
             string first = r.StandardError.Split('\n').FirstOrDefault(l => l.Contains("error", StringComparison.Ordinal))?.Trim() ?? r.ErrorSummary(200);
@@ -68,7 +80,16 @@ public static class ClangAst
             throw new UnparsableFileException(first.Contains("file not found", StringComparison.Ordinal) ? Reasons.MissingHeader : Reasons.ParseError, first);
         }
         var bytes = await File.ReadAllBytesAsync(path, ct);
-        var doc = JsonDocument.Parse(r.StandardOutput, new JsonDocumentOptions { MaxDepth = 4096 });
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(r.StandardOutput, new JsonDocumentOptions { MaxDepth = 4096 });
+        }
+        catch (JsonException e)
+        {
+            // Deeper than any real code, or cut short: the file counts as not parsed, the import goes on.
+            throw new UnparsableFileException(Reasons.ParseError, $"clang's AST of the file could not be read ({e.Message.Split('.')[0]})");
+        }
         try
         {
             return new ParsedFile(path, displayName, bytes, doc, TopLevel(doc.RootElement, path))

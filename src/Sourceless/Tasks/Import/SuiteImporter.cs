@@ -120,7 +120,8 @@ public sealed class SuiteImporter(ImportOptions options, Action<string>? progres
         ParsedFile file;
         try
         {
-            file = await ClangAst.ParseWithPreludeAsync(input.Path, input.DisplayName, [Path.GetDirectoryName(input.Path)!, input.IncludeRoot], services.Tools, ct);
+            file = await ClangAst.ParseWithPreludeAsync(input.Path, input.DisplayName, [Path.GetDirectoryName(input.Path)!, input.IncludeRoot],
+                services.Untrusted, services.Workspace.Dir("parse", input.Order.ToString(System.Globalization.CultureInfo.InvariantCulture)), ct);
         }
         catch (UnparsableFileException e)
         {

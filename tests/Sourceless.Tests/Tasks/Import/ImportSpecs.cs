@@ -69,6 +69,17 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
     }
 
     [Fact]
+    public void Imported_code_is_built_in_the_sandbox_so_incbin_of_a_host_file_finds_nothing()
+    {
+        // sneaky() assembles /etc/hostname into its data; on the host the build would succeed and
+        // its outputs would carry the file's bytes into task.txt. In the sandbox the file is not there.
+        var r = RejectionOf("sneaky");
+        Assert.Equal(Reasons.DoesNotCompileAlone, r.Reason);
+        Assert.Contains("file not found: /etc/hostname", r.Detail);
+        Assert.False(Directory.Exists(Path.Combine(f.Suite, "sneaky")));
+    }
+
+    [Fact]
     public void An_array_with_its_length_gets_len_of_the_array()
     {
         var entry = Assert.Single(f.Report.Accepted, a => a.Name == "sum_first");
