@@ -21,9 +21,10 @@ public static class ExperimentRuns
         string key = $"{plan.Key}|{item.RunIsa.Name}|{Workspace.Hash(code)}";
         var shared = ctx.SharedRuns.GetOrAdd(key, _ => new Lazy<Task<(Execution, string)>>(async () =>
             (await ctx.Services.Runner.RunBareAsync(plan, item.RunIsa, code, ct), item.ArtifactId)));
-        var (exec, first) = await shared.Value;
-        var outcome = first == item.ArtifactId ? exec.Outcome : exec.Outcome with { Detail = (exec.Outcome.Detail + $" [identical bytes to {first}: its run reused]").Trim() };
-        return [Row(experiment, item, outcome, exec)];
+        // Every artifact with these bytes gets the same row, whichever of them happened to run
+        // first (naming it would make the rows depend on scheduling).
+        var (exec, _) = await shared.Value;
+        return [Row(experiment, item, exec.Outcome, exec)];
     }
 
     private static ExecutionRow Row(string experiment, WorkItem item, Sandbox.Outcome outcome, Execution exec) =>

@@ -79,7 +79,7 @@ public sealed class FaultLab(TrialServices services, TestPlan plan, string artif
             {
                 var t = typoById[r.Id];
                 rows.Add(new FaultRow(TypoId(artifactId, t.Index), artifactId, "typo", t.Typo.Position, null, t.Typo.Encode(), t.Line, outcome,
-                    r.Signal == 0 ? null : r.Signal, null, null, false, InterpretabilityExperiment.Value(outcome, false), $"compiled; {r.CasesPassed} cases passed"));
+                    r.Signal == 0 ? null : r.Signal, null, null, false, InterpretabilityExperiment.Value(outcome, false), $"compiled; {Progress(r)}"));
                 continue;
             }
             int offset = (int)(r.Id / 8), bit = (int)(r.Id % 8);
@@ -88,8 +88,13 @@ public sealed class FaultLab(TrialServices services, TestPlan plan, string artif
             bool located = r.Kind == OutcomeKind.Crashed && srcLine is not null && faultLine == srcLine;
             rows.Add(new FaultRow(FlipId(artifactId, offset, bit), artifactId, "flip", offset, bit, null, srcLine, outcome,
                 r.Signal == 0 ? null : r.Signal, null, faultLine, located, InterpretabilityExperiment.Value(outcome, located),
-                r.FaultOffset >= 0 ? $"fault at image offset 0x{r.FaultOffset:x}" : $"{r.CasesPassed} cases passed"));
+                r.FaultOffset >= 0 ? $"fault at image offset 0x{r.FaultOffset:x}" : Progress(r)));
         }
         return rows;
     }
+
+    /// <summary>How far a mutant got. A hung one is not given a count: how many cases it passed
+    /// before the budget ran out depends on the machine's speed, and rows must not.</summary>
+    private static string Progress(MutantResult r) =>
+        r.Kind is OutcomeKind.TimedOut or OutcomeKind.KilledByLimit ? "no result within its budget" : $"{r.CasesPassed} cases passed";
 }
