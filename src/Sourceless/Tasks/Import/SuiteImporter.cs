@@ -50,7 +50,8 @@ public sealed class SuiteImporter(ImportOptions options, Action<string>? progres
             }
         });
 
-        // Names are task names: the first in source order keeps one, later ones are rejected.
+        // Names are task names: the first in source order keeps its name; a later function of the
+        // same name (exercise collections reuse them) is renamed after its file, so it is kept too.
         Directory.CreateDirectory(options.Out);
         var rejections = new List<Rejection>(early);
         var entries = new List<AcceptedEntry>();
@@ -58,12 +59,18 @@ public sealed class SuiteImporter(ImportOptions options, Action<string>? progres
         foreach (var r in results.OrderBy(r => r.Order))
         {
             rejections.AddRange(r.Rejections);
-            foreach (var (_, t) in r.Accepted.OrderBy(a => a.Offset))
+            foreach (var (_, first) in r.Accepted.OrderBy(a => a.Offset))
             {
-                if (names.TryGetValue(t.Name, out var first))
+                var t = first;
+                if (names.ContainsKey(t.Name))
                 {
-                    rejections.Add(new Rejection(t.Origin, t.Name, Reasons.DuplicateName, $"a task named '{t.Name}' was already imported from {first}"));
-                    continue;
+                    string? renamed = TaskRename.FreeName(t.Name, t.Origin, names.ContainsKey);
+                    if (renamed is null)
+                    {
+                        rejections.Add(new Rejection(t.Origin, t.Name, Reasons.DuplicateName, $"a task named '{t.Name}' was already imported from {names[t.Name]}, and no free name was found"));
+                        continue;
+                    }
+                    t = TaskRename.To(t, renamed);
                 }
                 names[t.Name] = t.Origin;
                 TaskWriter.Write(options.Out, t);

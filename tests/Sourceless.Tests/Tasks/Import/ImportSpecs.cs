@@ -80,6 +80,18 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
     }
 
     [Fact]
+    public void A_second_function_of_a_taken_name_is_renamed_after_its_file_and_kept()
+    {
+        var t = Task("count_capitals_zz_again");
+        Assert.Equal("int count_capitals_zz_again(const char *s)", t.Signature.Declaration);
+        string refC = File.ReadAllText(t.V1.ReferencePath);
+        Assert.Contains("int count_capitals_zz_again(const char *s)", refC);
+        Assert.DoesNotMatch(@"\bcount_capitals\(", refC);
+        Assert.Equal("int count_capitals(const char *s)", Task("count_capitals").Signature.Declaration);
+        Assert.DoesNotContain(f.Report.Rejections, r => r.Reason == Reasons.DuplicateName);
+    }
+
+    [Fact]
     public void An_array_with_its_length_gets_len_of_the_array()
     {
         var entry = Assert.Single(f.Report.Accepted, a => a.Name == "sum_first");
