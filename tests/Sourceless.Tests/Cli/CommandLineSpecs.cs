@@ -109,7 +109,7 @@ public sealed class CommandLineSpecs : IDisposable
     [InlineData(new[] { "trial", "--bogus" }, "error: unknown option '--bogus' (see 'sourceless trial --help')")]
     [InlineData(new[] { "corpus" }, "error: 'sourceless corpus' needs --out (see 'sourceless corpus --help')")]
     [InlineData(new[] { "report" }, "error: 'sourceless report' needs RUN (see 'sourceless report --help')")]
-    [InlineData(new[] { "tasks", "lsit" }, "error: unknown command 'lsit' (known: list, show, validate)")]
+    [InlineData(new[] { "tasks", "lsit" }, "error: unknown command 'lsit' (known: import, list, show, validate)")]
     public async Task A_command_line_that_does_not_parse_is_one_line_in_the_users_words_and_exit_code_2(string[] args, string expected)
     {
         var r = await Support.Cli.RunAsync(args, TestContext.Current.CancellationToken, workingDirectory: _tmp.Path);
