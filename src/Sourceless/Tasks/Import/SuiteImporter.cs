@@ -98,6 +98,7 @@ public sealed class SuiteImporter(ImportOptions options, Action<string>? progres
             string full = Path.GetFullPath(source);
             if (Directory.Exists(full))
             {
+                // Hidden folders (.git, editor and build caches) hold copies, not the project's code.
                 var files = Directory.EnumerateFiles(full, "*.c", new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.Hidden })
                     .Order(StringComparer.Ordinal).ToList();
                 if (files.Count == 0) throw new UserError($"tasks import: no C files (*.c) under {source}");
