@@ -15,6 +15,7 @@ public static class TrialCommand
         var targets = new Option<string?>("--targets") { Description = "Targets isa/compiler/level, comma-separated; '*' matches any part; 'all' = 3 ISAs x gcc,clang x -O0,-O2,-O3. Default: */*/-O2." };
         var seed = new Option<ulong?>("--seed") { Description = "Seed for random test inputs and noisy contenders (default 1). Same seed, same inputs: same results." };
         var generations = new Option<int?>("--generations", "-k") { Description = "Generations per task and target, for the determinism measure (default 3)." };
+        var visible = new Option<int?>("--visible") { Description = $"Test cases per task version set apart as visible (default {TrialOptions.DefaultVisible}, seeded): examples AI contenders may see, and the cases @best:K and @repair:N run candidates on. They never score: only the hidden cases do." };
         var flips = new Option<int?>("--flips") { Description = $"Interpretability: single-bit flips per artifact (every bit when the image has no more; default {TrialOptions.DefaultFlips})." };
         var typos = new Option<int?>("--typos") { Description = $"Interpretability: single-character source typos per task and compiler (default {TrialOptions.DefaultTypos})." };
         var faultTasks = new Option<string?>("--fault-tasks") { Description = $"Interpretability and debugging: the tasks to inject faults into and to run the gdb checklist on, 'all' or a count N spread over categories (default {TrialOptions.DefaultFaultTasks}; every contender and target either way)." };
@@ -31,7 +32,7 @@ public static class TrialCommand
             "Run tasks x contenders x targets through every experiment, store raw rows in RUN/results.duckdb, and write RUN/report.html, report.md and results.json (the figures, for scripts).\n" +
             $"With no options: all built-in tasks, contenders {Contenders.ContenderRegistry.Defaults}, targets x86_64, aarch64 and riscv64 at -O2.");
         // Contender kinds add their own options (--llm-*): the kind owns them, this command only hosts them.
-        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite, shard, plan }
+        foreach (var o in new Option[] { tasks, contenders, targets, seed, generations, visible, flips, typos, faultTasks, learningCurve, jobs, outDir, resume, json, suite, shard, plan }
                      .Concat(Contenders.ContenderRegistry.Options)) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
@@ -55,6 +56,7 @@ public static class TrialCommand
                 Targets = pr.GetValue(targets) ?? defaults.Targets,
                 Seed = pr.GetValue(seed) ?? defaults.Seed,
                 Generations = pr.GetValue(generations) ?? defaults.Generations,
+                Visible = pr.GetValue(visible) ?? defaults.Visible,
                 Flips = pr.GetValue(flips) ?? defaults.Flips,
                 Typos = pr.GetValue(typos) ?? defaults.Typos,
                 FaultTasks = pr.GetValue(faultTasks) ?? defaults.FaultTasks,

@@ -21,10 +21,15 @@ public static class ContenderRegistry
 
     /// <summary>Help for --contenders: the defaults and every kind with its line.</summary>
     public static string HelpText =>
-        $"Comma-separated contenders (default: {Defaults}). " + string.Join("; ", Kinds.Select(k => $"{k.Syntax}: {k.Help}")) + ".";
+        $"Comma-separated contenders (default: {Defaults}). " + string.Join("; ", Kinds.Select(k => $"{k.Syntax}: {k.Help}")) +
+        $". A sampling AI contender may search: suffix {Search.SearchStrategy.Syntax}, e.g. neural:0.8@best:16 or llm:URL#asm@repair:3.";
 
-    /// <summary>The kind a name is of, or null.</summary>
-    public static IContenderKind? KindOf(string name) => Kinds.FirstOrDefault(k => k.Matches(name));
+    /// <summary>The kind a name is of (a search suffix aside), or null.</summary>
+    public static IContenderKind? KindOf(string name)
+    {
+        string baseName = Search.SearchStrategy.BaseOf(name);
+        return Kinds.FirstOrDefault(k => k.Matches(baseName));
+    }
 
     /// <summary>Validates names and returns them in canonical spelling, without building anything.</summary>
     public static IReadOnlyList<string> ParseNames(string? text)
@@ -32,8 +37,18 @@ public static class ContenderRegistry
         var result = new List<string>();
         foreach (var name in (string.IsNullOrWhiteSpace(text) ? Defaults : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            var kind = KindOf(name) ?? throw new UserError($"unknown contender '{name}' (known: {string.Join(", ", Known)})");
-            string canonical = kind.Canonical(name);
+            var (baseName, strategy) = Search.SearchStrategy.Split(name);
+            var kind = KindOf(baseName) ?? throw new UserError($"unknown contender '{baseName}' (known: {string.Join(", ", Known)})");
+            string canonical = kind.Canonical(baseName);
+            if (strategy is not null)
+            {
+                if (!kind.Strategies(canonical).Contains(strategy.Kind))
+                    throw new UserError($"contender '{name}': {canonical} cannot use @{strategy.Kind}: " + (strategy.Kind == Search.SearchStrategy.Repair
+                        ? "repair sends feedback in a conversation, which only llm:URL#mode contenders hold"
+                        : "it makes the same code from every seed; @best applies to contenders that sample: noisy:P (P > 0), neural:T (T > 0), llm:URL#mode") +
+                        $" (strategies: {Search.SearchStrategy.Syntax})");
+                canonical += strategy.Suffix;
+            }
             if (result.Contains(canonical)) throw new UserError($"contender '{canonical}' given twice");
             result.Add(canonical);
         }
@@ -56,6 +71,17 @@ public static class ContenderRegistry
         var compilers = new Dictionary<string, IContender>(StringComparer.Ordinal);
         foreach (var kind in Kinds.OfType<CompilerContender.Kind>()) compilers[kind.Prefix] = new CompilerContender(kind.Prefix, services);
         var context = new ContenderContext(services, compilers, kindSettings ?? new Dictionary<string, string>(), cacheDir ?? Corpus.CorpusOptions.DefaultCache);
-        return ParseNames(text).Select(name => compilers.TryGetValue(name, out var compiler) ? compiler : KindOf(name)!.Create(name, context)).ToList();
+        return ParseNames(text).Select(name =>
+        {
+            var (baseName, strategy) = Search.SearchStrategy.Split(name);
+            var contender = compilers.TryGetValue(baseName, out var compiler) ? compiler : KindOf(baseName)!.Create(baseName, context);
+            return strategy?.Kind switch
+            {
+                null => contender,
+                Search.SearchStrategy.Best => new Search.BestOfContender(contender, strategy.N),
+                _ => contender is Search.IRepairable r ? r.WithRepair(strategy.N)
+                    : throw new InvalidOperationException($"{baseName} allows @repair but cannot repair"),
+            };
+        }).ToList();
     }
 }

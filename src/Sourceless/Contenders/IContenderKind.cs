@@ -26,6 +26,12 @@ public interface IContenderKind
     /// <summary>The contender of a canonical name.</summary>
     IContender Create(string canonical, ContenderContext context);
 
+    /// <summary>The search strategies a contender of this canonical name can use
+    /// (<see cref="Search.SearchStrategy"/>): <c>best</c> when it draws different candidates from
+    /// different seeds, <c>repair</c> when it can take feedback in a conversation; none for a
+    /// deterministic one (a compiler, greedy decoding).</summary>
+    IReadOnlyList<string> Strategies(string canonical) => [];
+
     /// <summary>The kind's own options on <c>trial</c> (for example --llm-model), added to the
     /// command by the registry; none for most kinds.</summary>
     IReadOnlyList<System.CommandLine.Option> Options => [];

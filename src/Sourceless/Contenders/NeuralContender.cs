@@ -24,6 +24,7 @@ public sealed class NeuralContender : IContender
         public string Help => "the built-in transformer trained here on compiler output, greedy or sampled at temperature T; it serves the targets of its checkpoint";
         public string Canonical(string name) => NameOf(Temperature(name));
         public IContender Create(string canonical, ContenderContext context) => new NeuralContender(Temperature(canonical), DefaultCheckpointPath);
+        public IReadOnlyList<string> Strategies(string canonical) => Temperature(canonical) > 0 ? [Search.SearchStrategy.Best] : [];
 
         private static double Temperature(string name)
         {
@@ -81,7 +82,7 @@ public sealed class NeuralContender : IContender
         var prompt = Tokenizer.Prompt(source, request.Target);
         if (prompt.Length >= model.Config.Context)
             return Generation.Failed($"the source is {prompt.Length} tokens; the model's context is {model.Config.Context}", sw, []);
-        ulong seed = Tasks.SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index);
+        ulong seed = request.SeedFor(Name);
         Decoder.Output output;
         await _gate.WaitAsync(ct);
         try

@@ -21,6 +21,7 @@ public sealed class NoisyContender(double rate, IReadOnlyDictionary<string, ICon
         public string Help => "the compiler's bytes with seeded independent bit flips at rate P per bit (0 to 1)";
         public string Canonical(string name) => NameOf(Rate(name));
         public IContender Create(string canonical, ContenderContext context) => new NoisyContender(Rate(canonical), context.Compilers);
+        public IReadOnlyList<string> Strategies(string canonical) => Rate(canonical) > 0 ? [Search.SearchStrategy.Best] : [];
 
         private static double Rate(string name)
         {
@@ -47,7 +48,7 @@ public sealed class NoisyContender(double rate, IReadOnlyDictionary<string, ICon
         var inner = await compilers[request.Target.Compiler].GenerateAsync(request, ct);
         if (inner.Artifact is null) return inner;
         sw.Restart();
-        var rng = new SplitMix64(SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index));
+        var rng = new SplitMix64(request.SeedFor(Name));
         var code = Flip(inner.Artifact.Code, rate, rng);
         var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, code, null, null, []);
         sw.Stop();

@@ -17,6 +17,10 @@ public sealed record Concern(int Number, string Id, string Title, string Claim)
     /// score), but measured in every trial all the same.</summary>
     public static readonly Concern TrainingData = new(10, "training-data", "Training data", "You can generate infinite paired training data by running a compiler");
 
+    /// <summary>Not one of the nine either: what the AI side's best costs next to the compiler
+    /// (search, repair, time, tokens, money), measured in every trial.</summary>
+    public static readonly Concern Cost = new(11, "cost", "Search, repair and cost", "AI-written binaries are slower and more expensive to make than a compile");
+
     public static IReadOnlyList<Concern> All { get; } =
         [Iteration, Interpretability, Reliability, Portability, VersionControl, Debugging, Abstractions, Dependencies, Security];
 }

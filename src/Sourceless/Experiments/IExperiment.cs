@@ -52,6 +52,7 @@ public static class ExperimentRegistry
         new Abstractions.AbstractionsExperiment(), new Dependencies.DependenciesExperiment(), new Security.SecurityExperiment(), new Debugging.DebuggingExperiment(), new TrainingDataExperiment(),
         new LearningCurve.LearningCurveExperiment(),
         new InterpretabilityExperiment(),
+        new Search.SearchExperiment(),
     ];
 
     /// <summary>The order the runner runs them in: registration order, except that an experiment

@@ -26,11 +26,13 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
     /// edit must not touch) or "changed" when the change request changes it. When v1's inputs are
     /// outside v2's contract (the v2 reference crashes on them, e.g. a buffer that grew), none are
     /// carried: the change redefines the interface and keeps nothing.</summary>
-    public async Task<TestPlan> ChangePlanAsync(TestPlan v1, ulong seed, CancellationToken ct)
+    /// <param name="visible">How many of v2's own cases to set apart as visible (v1's carried cases
+    /// are v1's hidden ones).</param>
+    public async Task<TestPlan> ChangePlanAsync(TestPlan v1, ulong seed, CancellationToken ct, int visible = 0)
     {
         var task = v1.Task;
         var v2Version = task.V2 ?? throw new InvalidOperationException($"task {task.Name} has no change request");
-        var v2 = await PlanAsync(task, v2Version, seed, ct);
+        var v2 = await PlanAsync(task, v2Version, seed, ct, visible);
         var probe = v1.Cases.Select(c => c with { Expected = "" }).ToList();
         var draft = new TestPlan(task, v2Version, probe, harness.WriteSources(task, "carry", probe));
         string obj = await CompileReferenceAsync(draft, ReferenceTarget, v2Version.ReferencePath, "ref", ct);
@@ -45,10 +47,12 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
             string got = report.Cases[c.Index];
             cases.Add(c with { Index = cases.Count, Kind = got == c.Expected ? "kept" : "changed", Expected = got });
         }
-        return new TestPlan(task, v2Version, cases, harness.WriteSources(task, "change", cases));
+        return new TestPlan(task, v2Version, cases, harness.WriteSources(task, "change", cases)) { Visible = v2.Visible };
     }
 
-    public async Task<TestPlan> PlanAsync(TaskDefinition task, TaskVersion version, ulong seed, CancellationToken ct)
+    /// <param name="visible">How many seeded cases to set apart as visible examples
+    /// (<see cref="TestPlan.Visible"/>); at least one case always stays hidden.</param>
+    public async Task<TestPlan> PlanAsync(TaskDefinition task, TaskVersion version, ulong seed, CancellationToken ct, int visible = 0)
     {
         var rng = new SplitMix64(SplitMix64.SeedFrom(seed, task.Name, version.Label, "tests"));
         var cases = new List<TestCase>(version.HandTests);
@@ -57,7 +61,9 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
         string folder;
         try
         {
-            folder = harness.WriteSources(task, version.Label, cases);
+            // With visible cases, the reference runs on all cases in a folder of its own; the
+            // version's folder then holds the hidden cases alone.
+            folder = harness.WriteSources(task, visible > 0 ? version.Label + "-all" : version.Label, cases);
         }
         catch (FormatException e)
         {
@@ -79,7 +85,30 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
                 throw new TaskBrokenException(task.Name, $"{version.Label} hand test {c.Index}: task.txt expects {c.Expected}, the reference gives {got}");
             final.Add(c with { Expected = got });
         }
-        return draft with { Cases = final };
+        return visible > 0 ? Split(draft with { Cases = final }, seed, visible) : draft with { Cases = final };
+    }
+
+    /// <summary>Sets <paramref name="visible"/> seeded cases apart as the visible plan and keeps the
+    /// rest as the hidden one, each renumbered from 0 (the drivers index cases by position).</summary>
+    private TestPlan Split(TestPlan all, ulong seed, int visible)
+    {
+        var (task, version) = (all.Task, all.Version);
+        int n = all.Cases.Count, v = Math.Min(visible, n - 1);
+        if (v <= 0) return all with { Folder = harness.WriteSources(task, version.Label, all.Cases) };
+        var rng = new SplitMix64(SplitMix64.SeedFrom(seed, task.Name, version.Label, "visible"));
+        var order = Enumerable.Range(0, n).ToArray();
+        for (int i = 0; i < v; i++)
+        {
+            int j = i + rng.Next(n - i);
+            (order[i], order[j]) = (order[j], order[i]);
+        }
+        var chosen = order.Take(v).ToHashSet();
+        var hidden = all.Cases.Where(c => !chosen.Contains(c.Index)).Select((c, i) => c with { Index = i }).ToList();
+        var shown = all.Cases.Where(c => chosen.Contains(c.Index)).Select((c, i) => c with { Index = i }).ToList();
+        return new TestPlan(task, version, hidden, harness.WriteSources(task, version.Label, hidden))
+        {
+            Visible = new TestPlan(task, version, shown, harness.WriteSources(task, version.Label + "-visible", shown)),
+        };
     }
 
     /// <summary>Compiles a source of the task (reference, v2 or vulnerable variant) for a target.</summary>

@@ -16,7 +16,7 @@ public static class HtmlReport
         sb.Append("body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}");
         sb.Append("table{border-collapse:collapse;margin:.6em 0 1.4em;font-size:13px}th,td{border:1px solid #ccc;padding:3px 8px;text-align:left}th{background:#f0f0f0}");
         sb.Append("code,pre{background:#f6f6f6;font-size:12px}pre{padding:.6em;overflow-x:auto}.formula{background:#eef5ff;padding:.4em .7em;border-left:3px solid #1f77b4}");
-        sb.Append("details{margin:.4em 0}.muted{color:#777}</style></head><body>\n");
+        sb.Append("details{margin:.4em 0}.muted{color:#777}.cited{border:1px dashed #999;padding:.3em 1em;margin:1em 0;background:#fafafa}</style></head><body>\n");
         sb.Append("<h1>Sourceless trial report</h1>\n");
         sb.Append(CultureInfo.InvariantCulture, $"<p class=\"muted\">Run folder <code>{HtmlEncode(model.Folder)}</code>; raw rows in <code>results.duckdb</code>; scores, formulas, times and counts for scripts in <code>results.json</code>. ");
         sb.Append(CultureInfo.InvariantCulture, $"Tasks: {model.Settings.GetValueOrDefault("tasks", "").Split(',').Length}; contenders: {HtmlEncode(string.Join(", ", model.Contenders))}; targets: {HtmlEncode(model.Settings.GetValueOrDefault("targets", "").Replace(",", ", "))}; seed {HtmlEncode(model.Settings.GetValueOrDefault("seed", ""))}; generations per input: {HtmlEncode(model.Settings.GetValueOrDefault("generations", ""))}.</p>\n");
@@ -38,6 +38,11 @@ public static class HtmlReport
             sb.Append("</tr>\n");
         }
         sb.Append("</table>\n");
+        // Cited figures stand apart from every measured one: a box of their own, after the scores.
+        sb.Append(CultureInfo.InvariantCulture, $"<aside id=\"cited\" class=\"cited\"><h3>{HtmlEncode(CitedFigures.Title)}</h3><table><tr><th>figure</th><th>what</th><th>source</th></tr>\n");
+        foreach (var f in CitedFigures.All)
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{HtmlEncode(f.Value)}</td><td>{HtmlEncode(f.What)}</td><td>{HtmlEncode(f.Source)}</td></tr>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"</table><p class=\"muted\">{HtmlEncode(CitedFigures.Note)}</p></aside>\n");
 
         foreach (var section in model.Sections)
         {

@@ -28,6 +28,7 @@ public static class JsonExport
         WriteScores(w, model);
         WriteExperiments(w, model);
         WriteTimes(w, model);
+        WriteCost(w, store);
         w.WriteStartObject("counts");
         foreach (var table in store.Tables())
             w.WriteNumber(table, store.Rows<RowCount>($"SELECT count(*) AS n FROM \"{table}\"")[0].N);
@@ -85,6 +86,39 @@ public static class JsonExport
             w.WriteEndObject();
         }
         w.WriteEndArray();
+    }
+
+    /// <summary>The cost section's figures per contender (Experiments/Search: CostSql and CostFormula).</summary>
+    private static void WriteCost(Utf8JsonWriter w, TrialStore store)
+    {
+        w.WriteStartObject("cost");
+        w.WriteString("formula", Experiments.Search.SearchExperiment.CostFormula);
+        w.WriteStartArray("contenders");
+        var settings = Trials.TrialSettings.Load(store);
+        foreach (var r in Experiments.Search.SearchExperiment.Cost(store, settings))
+        {
+            w.WriteStartObject();
+            w.WriteString("contender", r.Contender);
+            w.WriteNumber("generations", r.Artifacts);
+            w.WriteNumber("correct", r.Correct);
+            Number(w, "median_seconds_to_correct", r.MedianSecondsToCorrect);
+            Number(w, "total_s", r.TotalS);
+            Number(w, "local_s", r.LocalS);
+            Number(w, "endpoint_s", r.EndpointS);
+            Number(w, "candidates_per_generation", r.CandidatesPerArtifact);
+            Number(w, "tokens_in", r.TokensIn);
+            Number(w, "tokens_out", r.TokensOut);
+            Number(w, "price_per_generation", r.PricePerArtifact);
+            Number(w, "price_per_correct", r.PricePerCorrect);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        w.WriteEndObject();
+    }
+
+    private static void Number(Utf8JsonWriter w, string name, double? value)
+    {
+        if (value is null) w.WriteNull(name); else w.WriteNumber(name, Math.Round(value.Value, 6));
     }
 
     private static void WriteTimes(Utf8JsonWriter w, ReportModel model)

@@ -35,6 +35,14 @@ public static class MarkdownReport
             sb.AppendLine();
             sb.AppendLine("_not measured_: " + ReportModel.NotMeasured);
         }
+        sb.AppendLine();
+        sb.AppendLine("> **" + CitedFigures.Title + "**");
+        sb.AppendLine(">");
+        sb.AppendLine("> | figure | what | source |");
+        sb.AppendLine("> |---|---|---|");
+        foreach (var f in CitedFigures.All) sb.AppendLine($"> | {Cell(f.Value)} | {Cell(f.What)} | {Cell(f.Source)} |");
+        sb.AppendLine(">");
+        sb.AppendLine("> " + CitedFigures.Note);
         if (model.Suites is { } suites)
         {
             sb.AppendLine();

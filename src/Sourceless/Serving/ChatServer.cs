@@ -117,7 +117,9 @@ public sealed partial class ChatServer : IAsyncDisposable
 
             var replies = new List<(string Content, int Completion)>();
             int promptTokens = 0;
-            string? source = LastCBlock(lastUser);
+            // A repair round's last message is feedback without code: the function is the one the
+            // conversation asked for, so a sampled reply is a fresh try at it.
+            string? source = LastCBlock(lastUser) ?? LastCBlock(string.Join("\n", texts.Where(t => t.Role == "user").Select(t => t.Text)));
             if (source is null)
                 replies.AddRange(Enumerable.Repeat(("The built-in model translates C source into machine code; this request holds no ```c block to translate.", 0), n));
             else

@@ -5,8 +5,8 @@ namespace Sourceless.Store;
 public static class Schema
 {
     /// <summary>Stored in the trial table as schema_version; a store of another version is refused
-    /// with a message rather than misread. 2: debug_checks.status, audits.status 'tool_error'. 3: the settings stored once, as one JSON value (trial key settings).</summary>
-    public const int Version = 3;
+    /// with a message rather than misread. 2: debug_checks.status, audits.status 'tool_error'. 3: the settings stored once, as one JSON value (trial key settings). 4: visible and hidden cases (test_cases.visible), search candidates (candidates, candidate_runs), model_requests.round.</summary>
+    public const int Version = 4;
 
     public const string Sql = """
         CREATE TABLE IF NOT EXISTS trial (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -14,7 +14,7 @@ public static class Schema
         CREATE TABLE IF NOT EXISTS stages (session INTEGER, stage VARCHAR, seconds DOUBLE, items INTEGER);
         CREATE TABLE IF NOT EXISTS tools (tool VARCHAR PRIMARY KEY, version VARCHAR);
         CREATE TABLE IF NOT EXISTS test_cases (task VARCHAR, version VARCHAR, case_index INTEGER, kind VARCHAR, arguments VARCHAR, expected VARCHAR,
-            PRIMARY KEY (task, version, case_index));
+            visible BOOLEAN, PRIMARY KEY (task, version, visible, case_index));
         CREATE TABLE IF NOT EXISTS artifacts (
             artifact_id VARCHAR PRIMARY KEY, task VARCHAR, version VARCHAR, contender VARCHAR, target VARCHAR,
             isa VARCHAR, compiler VARCHAR, opt VARCHAR, generation INTEGER,
@@ -63,7 +63,15 @@ public static class Schema
             train_loss DOUBLE, heldout INTEGER, exact DOUBLE, pass DOUBLE, unseen_pass DOUBLE, seconds DOUBLE, session INTEGER);
         CREATE TABLE IF NOT EXISTS model_requests (
             artifact_id VARCHAR, seq INTEGER, attempt INTEGER, endpoint VARCHAR, model VARCHAR, mode VARCHAR, prompt_version VARCHAR,
-            status INTEGER, outcome VARCHAR, latency_ms DOUBLE, prompt_tokens BIGINT, completion_tokens BIGINT, reply VARCHAR, error VARCHAR);
+            status INTEGER, outcome VARCHAR, latency_ms DOUBLE, prompt_tokens BIGINT, completion_tokens BIGINT, reply VARCHAR, error VARCHAR,
+            round INTEGER);
+        CREATE TABLE IF NOT EXISTS candidates (
+            artifact_id VARCHAR, seq INTEGER, strategy VARCHAR, status VARCHAR, failure VARCHAR, code BLOB, code_sha256 VARCHAR,
+            visible_outcome VARCHAR, visible_passed INTEGER, visible_total INTEGER, visible_detail VARCHAR, chosen BOOLEAN,
+            generate_ms DOUBLE, check_ms DOUBLE, PRIMARY KEY (artifact_id, seq));
+        CREATE TABLE IF NOT EXISTS candidate_runs (
+            row_id VARCHAR PRIMARY KEY, artifact_id VARCHAR, seq INTEGER, code_sha256 VARCHAR, outcome VARCHAR,
+            cases_passed INTEGER, cases_total INTEGER, detail VARCHAR, session INTEGER);
         CREATE TABLE IF NOT EXISTS done (item VARCHAR PRIMARY KEY, session INTEGER, finished VARCHAR);
         """;
 }

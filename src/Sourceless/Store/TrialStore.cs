@@ -113,9 +113,11 @@ public sealed class TrialStore : IDisposable
         {
             using var tx = _db.BeginTransaction();
             Execute("DELETE FROM test_cases WHERE task = $1 AND version = $2", plan.Task.Name, plan.Version.Label);
-            foreach (var c in plan.Cases)
-                Execute("INSERT INTO test_cases VALUES ($1, $2, $3, $4, $5, $6)", plan.Task.Name, plan.Version.Label, c.Index, c.Kind,
-                    string.Join(", ", c.Arguments.Select(Values.ValueText.Describe)), c.Expected);
+            // Hidden cases (the only ones that score) and the visible examples, each numbered as its driver numbers them.
+            foreach (var (cases, visible) in new[] { (plan.Cases, false), (plan.Visible?.Cases ?? [], true) })
+                foreach (var c in cases)
+                    Execute("INSERT INTO test_cases VALUES ($1, $2, $3, $4, $5, $6, $7)", plan.Task.Name, plan.Version.Label, c.Index, c.Kind,
+                        string.Join(", ", c.Arguments.Select(Values.ValueText.Describe)), c.Expected, visible);
             tx.Commit();
         }
     }
@@ -142,6 +144,7 @@ public sealed class TrialStore : IDisposable
             Execute("DELETE FROM artifacts WHERE artifact_id = $1", artifactId);
             Execute("DELETE FROM invocations WHERE artifact_id = $1", artifactId);
             Execute("DELETE FROM model_requests WHERE artifact_id = $1", artifactId);
+            Execute("DELETE FROM candidates WHERE artifact_id = $1", artifactId);
             Execute("INSERT INTO artifacts VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)",
                 artifactId, info.Task, info.Version, info.Contender, info.Target.Id, info.Target.Isa.Name, info.Target.Compiler, info.Target.OptLevel,
                 info.Generation, a is null ? "failed" : "ok", gen.Failure, a?.Code, a?.CodeHash, a?.Code.Length,
@@ -152,8 +155,12 @@ public sealed class TrialStore : IDisposable
                 Execute("INSERT INTO invocations VALUES ($1, $2, $3, $4, $5, $6, $7)", artifactId, seq++, inv.Tool, inv.Version, inv.CommandLine, inv.ExitCode, inv.DurationMs);
             seq = 0;
             foreach (var r in gen.Requests)
-                Execute("INSERT INTO model_requests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", artifactId, seq++, r.Attempt, r.Endpoint,
-                    r.Model, r.Mode, r.PromptVersion, r.Status, r.Outcome, r.LatencyMs, r.PromptTokens, r.CompletionTokens, r.Reply, r.Error);
+                Execute("INSERT INTO model_requests VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)", artifactId, seq++, r.Attempt, r.Endpoint,
+                    r.Model, r.Mode, r.PromptVersion, r.Status, r.Outcome, r.LatencyMs, r.PromptTokens, r.CompletionTokens, r.Reply, r.Error, r.Round);
+            foreach (var c in gen.Candidates)
+                Execute("INSERT INTO candidates VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)", artifactId, c.Seq, c.Strategy,
+                    c.Code is null ? "failed" : "ok", c.Failure, c.Code, c.Code is null ? null : Harness.Workspace.Hash(c.Code),
+                    c.Visible?.KindText, c.Visible?.CasesPassed, c.Visible?.CasesTotal, c.Visible?.Detail, c.Chosen, c.GenerateMs, c.CheckMs);
             MarkDone(item);
             tx.Commit();
         }

@@ -10,6 +10,8 @@ public sealed record TrialOptions
     public string Targets { get; init; } = "default";
     public ulong Seed { get; init; } = 1;
     public int Generations { get; init; } = 3;
+    /// <summary>Cases per task version set apart as visible examples (never scored).</summary>
+    public int Visible { get; init; } = DefaultVisible;
     /// <summary>Bit flips per artifact in the interpretability experiment (all bits when the image is that small).</summary>
     public int Flips { get; init; } = DefaultFlips;
     /// <summary>Source typos per task and compiler in the interpretability experiment.</summary>
@@ -26,7 +28,7 @@ public sealed record TrialOptions
     /// talk to their endpoint); a kind missing here uses its defaults.</summary>
     public IReadOnlyDictionary<string, string> KindSettings { get; init; } = new Dictionary<string, string>();
 
-    public const int DefaultFlips = 24, DefaultTypos = 4;
+    public const int DefaultFlips = 24, DefaultTypos = 4, DefaultVisible = 3;
     public const string DefaultFaultTasks = "12";
     public int Jobs { get; init; } = Environment.ProcessorCount;
     public string? Out { get; init; }

@@ -65,9 +65,9 @@ public sealed class TrialRunner(TrialOptions options)
         var setup = new ProgressReporter("setup: tests", tasks.Count);
         await System.Threading.Tasks.Parallel.ForEachAsync(tasks, Options(jobs, ct), async (task, token) =>
         {
-            var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, token);
+            var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, token, facts.Visible);
             // An imported task has no change request: no change plan, no v2 variant.
-            var change = task.V2 is null ? null : await services.Planner.ChangePlanAsync(plan, facts.Seed, token);
+            var change = task.V2 is null ? null : await services.Planner.ChangePlanAsync(plan, facts.Seed, token, facts.Visible);
             lock (plans)
             {
                 plans[task.Name] = plan;
@@ -91,7 +91,14 @@ public sealed class TrialRunner(TrialOptions options)
         await System.Threading.Tasks.Parallel.ForEachAsync(todo, Options(jobs, ct), async (slot, token) =>
         {
             string work = services.Workspace.Dir("gen", slot.ArtifactId.Replace('/', '_').Replace(':', '_'));
-            var request = new GenerationRequest(slot.Task, slot.Task.Version(slot.Version), slot.Target, slot.Index, facts.Seed, plans[slot.Task.Name].Folder, work);
+            // The visible cases of the version asked for (v2's for the change request; the
+            // vulnerable variant keeps v1's behaviour, so v1's): examples a contender may see and
+            // run candidates on. The hidden plan's folder is given for task.h alone.
+            var shown = (slot.Version == "v2" ? changes[slot.Task.Name] : plans[slot.Task.Name]).Visible;
+            var request = new GenerationRequest(slot.Task, slot.Task.Version(slot.Version), slot.Target, slot.Index, facts.Seed, plans[slot.Task.Name].Folder, work)
+            {
+                Visible = shown is null ? null : new VisibleTests(shown, services.Runner),
+            };
             var gen = await slot.Contender.GenerateAsync(request, token);
             store.RecordGeneration("gen|" + slot.ArtifactId, slot.ArtifactId,
                 new GenerationRequestInfo(slot.Task.Name, slot.Version, slot.Contender.Name, slot.Target, slot.Index), gen);
@@ -157,6 +164,9 @@ public sealed class TrialRunner(TrialOptions options)
         var targets = Target.ParseList(options.Targets);
         if (targets.Count == 0) throw new UserError("--targets selects no target");
         if (options.Generations < 1) throw new UserError("--generations must be at least 1");
+        if (options.Visible < 0 || options.Visible > 20) throw new UserError($"--visible must be between 0 and 20, got {options.Visible}");
+        if (options.Visible == 0 && names.FirstOrDefault(n => Contenders.Search.SearchStrategy.Split(n).Strategy is not null) is { } searching)
+            throw new UserError($"contender '{searching}' runs its candidates on the visible cases; --visible 0 leaves none");
         if (options.Flips < 0 || options.Typos < 0) throw new UserError("--flips and --typos must be zero or more");
         if (options.FaultTasks != "all" && (!int.TryParse(options.FaultTasks, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < 0))
             throw new UserError($"--fault-tasks: expected 'all' or a count, got '{options.FaultTasks}'");
@@ -172,6 +182,7 @@ public sealed class TrialRunner(TrialOptions options)
             Targets = targets.Select(t => t.Id).ToList(),
             Seed = options.Seed,
             Generations = options.Generations,
+            Visible = options.Visible,
             FlipBudget = options.Flips,
             TypoBudget = options.Typos,
             FaultTasks = (options.FaultTasks == "all" ? tasks : TaskSuite.Spread(tasks, int.Parse(options.FaultTasks, CultureInfo.InvariantCulture))).Select(t => t.Name).ToList(),

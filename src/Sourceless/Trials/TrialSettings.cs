@@ -20,6 +20,9 @@ public sealed record TrialSettings
     [JsonPropertyName("targets")] public required IReadOnlyList<string> Targets { get; init; }
     [JsonPropertyName("seed")] public ulong Seed { get; init; } = 1;
     [JsonPropertyName("generations")] public int Generations { get; init; } = 1;
+    /// <summary>Cases per task version set apart as visible examples: AI contenders may see them and
+    /// run candidates on them; only the other (hidden) cases score.</summary>
+    [JsonPropertyName("visible")] public int Visible { get; init; }
     /// <summary>Bit flips per artifact in the interpretability experiment.</summary>
     [JsonPropertyName("flips")] public int FlipBudget { get; init; }
     /// <summary>Source typos per task and compiler in the interpretability experiment.</summary>

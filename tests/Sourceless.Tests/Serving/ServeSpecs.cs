@@ -90,4 +90,29 @@ public sealed class ServeSpecs : IAsyncLifetime
         Assert.All(StoreReader.Lines(run, "SELECT status || ' ' || outcome FROM model_requests"), r => Assert.Equal("200 ok", r));
         Assert.Equal("0", StoreReader.Lines(run, "SELECT count(*) FROM model_requests WHERE prompt_tokens IS NULL OR latency_ms <= 0")[0]);
     }
+
+    [Fact]
+    public async Task A_repair_loop_through_serve_stores_every_round_of_the_conversation()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string run = _tmp.Sub("repair");
+        string repair = $"llm:{_url}#hex@repair:2";
+        var result = await Support.Cli.RunAsync(["trial", "--tasks", "sign3,max3,avg_floor", "--targets", "x86_64/gcc/-O2", "--generations", "1",
+            "--fault-tasks", "0", "--out", run, "--contenders", $"gcc,{repair}", "--llm-model", "sourceless-neural", "--llm-temperature", "0.9"], ct);
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        var ids = StoreReader.Lines(run, $"SELECT artifact_id FROM artifacts WHERE contender = '{repair}'");
+        Assert.NotEmpty(ids);
+        foreach (string id in ids)
+        {
+            // One request per round (serve answers at once: no retries), one candidate per round, rounds 0..r.
+            var rounds = StoreReader.Lines(run, $"SELECT round FROM model_requests WHERE artifact_id = '{id}'").Select(int.Parse).Order().ToList();
+            var candidates = StoreReader.Lines(run, $"SELECT seq || ' ' || coalesce(visible_outcome, status) FROM candidates WHERE artifact_id = '{id}'");
+            Assert.Equal(Enumerable.Range(0, rounds.Count), rounds);
+            Assert.Equal(rounds.Count, candidates.Count);
+            // The loop ends at the first round that passes every visible case, or after round 2.
+            int firstPass = candidates.FindIndex(c => c.EndsWith(" passed", StringComparison.Ordinal));
+            Assert.Equal(firstPass >= 0 ? firstPass + 1 : 3, rounds.Count);
+        }
+        Assert.Contains("Hidden pass rate against candidates drawn or repair rounds", await File.ReadAllTextAsync(Path.Combine(run, "report.html"), ct));
+    }
 }

@@ -19,6 +19,7 @@ public sealed class ScriptedEndpoint : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Queue<Response> _script;
     private readonly Func<Response>? _fallback;
+    private readonly Func<Received, Response>? _respond;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
@@ -31,6 +32,24 @@ public sealed class ScriptedEndpoint : IAsyncDisposable
         _listener.Start();
         _loop = Task.Run(LoopAsync);
     }
+
+    /// <summary>An endpoint that answers each request from what it was sent (a conversation's
+    /// rounds, the examples in a prompt): the reply is a function of the request, so concurrent
+    /// conversations get the same replies in any order.</summary>
+    public ScriptedEndpoint(Func<Received, Response> respond) : this([])
+    {
+        _respond = respond;
+    }
+
+    /// <summary>The text of every message of a chat request, in order, with its role.</summary>
+    public static IReadOnlyList<(string Role, string Text)> Messages(Received request) =>
+        System.Text.Json.Nodes.JsonNode.Parse(request.Body)!["messages"]!.AsArray()
+            .Select(m => (m!["role"]!.GetValue<string>(), m["content"] switch
+            {
+                System.Text.Json.Nodes.JsonValue v => v.GetValue<string>(),
+                System.Text.Json.Nodes.JsonArray parts => string.Join("\n", parts.Select(p => p?["text"]?.GetValue<string>())),
+                _ => "",
+            })).ToList();
 
     public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/v1";
 
@@ -80,8 +99,10 @@ public sealed class ScriptedEndpoint : IAsyncDisposable
         Response response;
         lock (Requests)
         {
-            Requests.Add(new Received(head, body));
-            response = _script.Count > 0 ? _script.Dequeue() : _fallback?.Invoke() ?? new Response(500, "{\"error\":{\"message\":\"script exhausted\"}}");
+            var received = new Received(head, body);
+            Requests.Add(received);
+            response = _respond is not null ? _respond(received)
+                : _script.Count > 0 ? _script.Dequeue() : _fallback?.Invoke() ?? new Response(500, "{\"error\":{\"message\":\"script exhausted\"}}");
         }
         if (response.Delay > TimeSpan.Zero)
         {

@@ -19,7 +19,7 @@ namespace Sourceless.Contenders.Llm;
 /// backoff (Retry-After when the server gives it); what still fails, and a reply with nothing
 /// usable in it, is a failed generation with its reason, never a crash.
 /// </summary>
-public sealed class LlmContender : IContender
+public sealed class LlmContender : IContender, Search.IRepairable
 {
     /// <summary>"llm:URL#hex|asm|c": any OpenAI-compatible endpoint, in one of three modes.</summary>
     public sealed class Kind : IContenderKind
@@ -30,6 +30,7 @@ public sealed class LlmContender : IContender
         public string Help => "any OpenAI-compatible model at URL, writing hex bytes, assembly or C (options: --llm-*)";
         public bool Matches(string name) => name.StartsWith(Word + ":", StringComparison.Ordinal);
         public string Canonical(string name) => LlmSettings.CanonicalName(name);
+        public IReadOnlyList<string> Strategies(string canonical) => [Search.SearchStrategy.Best, Search.SearchStrategy.Repair];
         public IContender Create(string canonical, ContenderContext context) =>
             new LlmContender(canonical, LlmSettings.FromJson(context.SettingsOf(Word)), context.Services, context.CacheDir);
 
@@ -47,11 +48,13 @@ public sealed class LlmContender : IContender
     private readonly FewShot _fewShot;
     private readonly SemaphoreSlim _slots;
     private readonly Lazy<IChatClient> _client;
+    private readonly string _baseName, _cacheDir;
 
     public LlmContender(string name, LlmSettings settings, ContenderServices services, string cacheDir)
     {
         (_endpoint, _mode) = LlmSettings.ParseName(name);
-        Name = LlmSettings.CanonicalName(name);
+        _baseName = LlmSettings.CanonicalName(name);
+        _cacheDir = cacheDir;
         _settings = settings;
         _services = services;
         _template = PromptTemplate.Load(_mode);
@@ -60,9 +63,17 @@ public sealed class LlmContender : IContender
         _client = new Lazy<IChatClient>(CreateClient);
     }
 
-    public string Name { get; }
+    public string Name => RepairRounds > 0 ? _baseName + new Search.SearchStrategy(Search.SearchStrategy.Repair, RepairRounds).Suffix : _baseName;
 
     public LlmMode Mode => _mode;
+
+    /// <summary>Rounds of repair after the first reply (<c>@repair:N</c>): a reply that does not
+    /// build, or builds code that fails a visible case, goes back to the model with the error or
+    /// the failing case in the same conversation. 0: one reply, as asked.</summary>
+    public int RepairRounds { get; private init; }
+
+    public IContender WithRepair(int rounds) =>
+        new LlmContender(_baseName, _settings, _services, _cacheDir) { RepairRounds = rounds, StopWhenNoServer = StopWhenNoServer };
 
     /// <summary>When the first request is refused (no server at the URL), throw
     /// <see cref="EndpointRefusedException"/> at once instead of retrying: right for a one-shot
@@ -95,23 +106,96 @@ public sealed class LlmContender : IContender
     {
         var sw = Stopwatch.StartNew();
         string? source = request.Version.ReferencePath is { Length: > 0 } p && File.Exists(p) ? await File.ReadAllTextAsync(p, ct) : null;
-        var messages = await MessagesAsync(request.Task.Header, request.Version.Spec, source, request.Target, ct);
+        var messages = await MessagesAsync(request.Task.Header, request.Version.Spec, source, request.Target, ct, request.Visible?.Text);
         var options = new ChatOptions
         {
             Temperature = (float)_settings.Temperature,
             MaxOutputTokens = _settings.MaxTokens,
             ModelId = _settings.Model,
-            Seed = (long)(Tasks.SplitMix64.SeedFrom(request.Seed, Name, request.Task.Name, request.Version.Label, request.Target.Id, request.Index) & long.MaxValue),
+            // The seed of the contender without its strategy: round 0 of a repair is the plain reply.
+            Seed = (long)(request.SeedFor(_baseName) & long.MaxValue),
         };
-        var (reply, requests, failure) = await AskAsync(messages, options, ct);
-        if (reply is null) return Generation.Failed(failure!, sw, []) with { Requests = requests };
-        var g = await BuildAsync(reply, request, sw, ct);
-        return g with { Requests = requests };
+        if (RepairRounds == 0 || request.Visible is null)
+        {
+            var (reply, requests, failure) = await AskAsync(messages, options, ct);
+            if (reply is null) return Generation.Failed(failure!, sw, []) with { Requests = requests };
+            var g = await BuildAsync(reply, request, sw, ct);
+            return g with { Requests = requests };
+        }
+        return await RepairAsync(request, messages, options, sw, ct);
+    }
+
+    /// <summary>The repair loop: ask, build, run the visible cases; on a failure, send the error or
+    /// the failing case back in the same conversation (prompts' repair-build and repair-test
+    /// sections), up to <see cref="RepairRounds"/> more times. Kept: the first candidate that passes
+    /// every visible case, else the one that passed most (the earliest on a tie). A conversation
+    /// whose replies together pass --llm-max-tokens stops there, with that reason stored.</summary>
+    private async Task<Generation> RepairAsync(GenerationRequest request, List<ChatMessage> messages, ChatOptions options, Stopwatch sw, CancellationToken ct)
+    {
+        var visible = request.Visible!;
+        var requests = new List<ModelRequest>();
+        var candidates = new List<Candidate>();
+        var invocations = new List<Tools.Invocation>();
+        (Artifact Artifact, int Passed, int Seq)? best = null;
+        string? lastFailure = null;
+        long replyTokens = 0;
+        for (int round = 0; round <= RepairRounds; round++)
+        {
+            var one = Stopwatch.StartNew();
+            var (reply, asked, failure) = await AskAsync(messages, options, ct);
+            requests.AddRange(asked.Select(r => r with { Round = round }));
+            if (reply is null)
+            {
+                // The endpoint gave no reply after its retries: the conversation cannot go on.
+                lastFailure = failure;
+                candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, null, failure, null, false, one.Elapsed.TotalMilliseconds, 0));
+                break;
+            }
+            string work = Path.Combine(request.WorkFolder, $"round-{round}");
+            Directory.CreateDirectory(work);
+            var g = await BuildAsync(reply, request with { WorkFolder = work }, one, ct);
+            invocations.AddRange(g.Invocations);
+            string section, feedback;
+            if (g.Artifact is null)
+            {
+                lastFailure = g.Failure;
+                candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, null, g.Failure, null, false, g.LatencyMs, 0));
+                (section, feedback) = ("repair-build", g.Failure!);
+            }
+            else
+            {
+                var run = await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct);
+                candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, g.Artifact.Code, null, run.Outcome, false, g.LatencyMs, run.WallMs));
+                if (best is null || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, round);
+                if (run.Passed) break;
+                (section, feedback) = ("repair-test", run.Feedback);
+            }
+            if (round == RepairRounds) break;
+            replyTokens += asked[^1].CompletionTokens ?? 0;
+            if (replyTokens > _settings.MaxTokens)
+            {
+                string why = $"repair stopped: the conversation's replies are {replyTokens} tokens, past --llm-max-tokens {_settings.MaxTokens}";
+                candidates[^1] = candidates[^1] with { Failure = candidates[^1].Failure is { } f ? $"{f}; {why}" : why };
+                break;
+            }
+            messages.Add(new ChatMessage(ChatRole.Assistant, reply));
+            messages.Add(new ChatMessage(ChatRole.User, _template.Has(section)
+                ? _template.Render(section, new Dictionary<string, string?> { ["error"] = feedback, ["target"] = request.Target.Id })
+                : feedback));
+        }
+        sw.Stop();
+        if (best is not { } kept)
+            return Generation.Failed($"no round of {candidates.Count} built an artifact; the last: {lastFailure}", sw, invocations)
+                with { Requests = requests, Candidates = candidates };
+        candidates[kept.Seq] = candidates[kept.Seq] with { Chosen = true };
+        return Generation.Success(kept.Artifact with { Contender = Name }, sw, invocations) with { Requests = requests, Candidates = candidates };
     }
 
     /// <summary>The chat: system instructions, one worked example as a user/assistant turn, then
     /// the task (spec, types and prototype, and the reference C when there is one).</summary>
-    public async Task<List<ChatMessage>> MessagesAsync(string header, string spec, string? source, Target target, CancellationToken ct)
+    /// <param name="examples">The visible cases, one call per line with what the harness observes
+    /// (the trial's; null in <c>sourceless make</c>).</param>
+    public async Task<List<ChatMessage>> MessagesAsync(string header, string spec, string? source, Target target, CancellationToken ct, string? examples = null)
     {
         var ex = await _fewShot.ForAsync(target, ct);
         var values = new Dictionary<string, string?>
@@ -120,7 +204,7 @@ public sealed class LlmContender : IContender
             ["abi"] = target.Isa.Name switch { "x86_64" => "System V AMD64 ABI", "aarch64" => "AAPCS64", _ => "RISC-V LP64D ABI" },
             ["syntax"] = target.Isa.Name == "x86_64" ? "AT&T syntax" : "GNU syntax",
             ["imports"] = string.Join(", ", _services.Linker.Imports.Symbols.Select((s, i) => $"{i} {s}")),
-            ["spec"] = spec.Trim(), ["header"] = header.Trim(), ["source"] = source?.Trim(),
+            ["spec"] = spec.Trim(), ["header"] = header.Trim(), ["source"] = source?.Trim(), ["examples"] = examples?.Trim(),
             ["example_source"] = ex.Source, ["example_hex"] = ex.Hex, ["example_asm"] = ex.Asm,
             ["example_prototype"] = ex.Prototype, ["example_expression"] = ex.Expression,
         };

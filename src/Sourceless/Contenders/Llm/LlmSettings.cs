@@ -26,6 +26,10 @@ public sealed record LlmSettings
     /// <summary>First backoff; doubles per attempt unless the server says Retry-After.</summary>
     [JsonPropertyName("backoff_s")] public double BackoffSeconds { get; init; } = 1;
 
+    /// <summary>Dollars per million prompt and completion tokens (--llm-price-per-mtok IN,OUT), for
+    /// the report's cost section; null when not given.</summary>
+    [JsonPropertyName("price_per_mtok")] public IReadOnlyList<double>? PricePerMTok { get; init; }
+
     public static LlmSettings Default { get; } = new();
 
     public string ToJson() => JsonSerializer.Serialize(this);
@@ -40,6 +44,8 @@ public sealed record LlmSettings
         if (Concurrency < 1) throw new UserError("--llm-concurrency must be at least 1");
         if (!(TimeoutSeconds > 0)) throw new UserError("--llm-timeout must be positive");
         if (Retries < 0) throw new UserError("--llm-retries must be zero or more");
+        if (PricePerMTok is { } price && (price.Count != 2 || price.Any(x => !(x >= 0) || double.IsInfinity(x))))
+            throw new UserError("--llm-price-per-mtok takes IN,OUT: dollars per million prompt and completion tokens, e.g. 2.5,10");
     }
 
     /// <summary>"llm:URL#mode" into its endpoint and mode (hex when the fragment is missing).</summary>

@@ -24,7 +24,7 @@ public static class FaultRerun
         var task = suite.Select(stored.Task)[0];
         var target = Target.Parse(stored.Target);
         var code = store.ArtifactCode(artifactId) ?? throw new UserError($"artifact {artifactId} has no stored code");
-        var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, ct);
+        var plan = await services.Planner.PlanAsync(task, task.V1, facts.Seed, ct, facts.Visible);
         string work = services.Workspace.Dir("faults", "rerun");
         var lab = new FaultLab(services, plan, artifactId, target, target.Isa, work);
         int budget = InterpretabilityExperiment.BudgetMs(target.Isa);

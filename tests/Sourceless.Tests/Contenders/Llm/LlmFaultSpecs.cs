@@ -120,7 +120,7 @@ public sealed class LlmFaultSpecs : IDisposable
         Assert.Contains("clamp the result", server.Requests[0].Body);
         Assert.Contains("add_sat", server.Requests[2].Body);
         Assert.DoesNotContain("ref.c", server.Requests[2].Body);
-        Assert.Equal("hex-1", hex.Requests.Single().PromptVersion);
+        Assert.Equal("hex-2", hex.Requests.Single().PromptVersion);
     }
 
     [Fact]

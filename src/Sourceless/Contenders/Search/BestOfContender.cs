@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using Sourceless.Targets;
+
+namespace Sourceless.Contenders.Search;
+
+/// <summary>
+/// <c>@best:K</c> around a sampling contender (AlphaCode-style filtering, pass@k made into one
+/// artifact): candidates are drawn one at a time with fresh seeds, each runs on the task's visible
+/// cases in the sandbox, and the first that passes them all is kept; when none does, the one that
+/// passed most (the earliest on a tie). The first candidate is the plain contender's generation,
+/// so the search can only add. Every candidate is stored (<see cref="Generation.Candidates"/>) and
+/// the generation's latency is the whole search.
+/// </summary>
+public sealed class BestOfContender(IContender inner, int k) : IContender
+{
+    public IContender Inner => inner;
+    public int K => k;
+
+    public string Name => inner.Name + new SearchStrategy(SearchStrategy.Best, k).Suffix;
+
+    public string Description => $"{inner.Description}; best of up to {k} candidates on the visible cases";
+
+    public bool Serves(Target target) => inner.Serves(target);
+
+    public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
+    {
+        var visible = request.Visible ?? throw new UserError($"{Name} runs candidates on the task's visible cases, and this request has none");
+        var sw = Stopwatch.StartNew();
+        var candidates = new List<Candidate>();
+        var invocations = new List<Tools.Invocation>();
+        var requests = new List<ModelRequest>();
+        (Artifacts.Artifact Artifact, int Passed, int Seq)? best = null;
+        string? lastFailure = null;
+        for (int j = 0; j < k; j++)
+        {
+            var one = Stopwatch.StartNew();
+            string work = Path.Combine(request.WorkFolder, $"candidate-{j}");
+            Directory.CreateDirectory(work);
+            var g = await inner.GenerateAsync(request with { Sample = j, WorkFolder = work }, ct);
+            double generateMs = one.Elapsed.TotalMilliseconds;
+            invocations.AddRange(g.Invocations);
+            requests.AddRange(g.Requests.Select(r => r with { Round = j }));
+            if (g.Artifact is null)
+            {
+                lastFailure = g.Failure;
+                candidates.Add(new Candidate(j, SearchStrategy.Best, null, g.Failure, null, false, generateMs, 0));
+                continue;
+            }
+            var run = await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct);
+            candidates.Add(new Candidate(j, SearchStrategy.Best, g.Artifact.Code, null, run.Outcome, false, generateMs, run.WallMs));
+            if (best is null || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, j);
+            if (run.Passed) break;
+        }
+        sw.Stop();
+        if (best is not { } kept)
+            return Generation.Failed($"none of {candidates.Count} candidates gave an artifact; the last: {lastFailure}", sw, invocations)
+                with { Requests = requests, Candidates = candidates };
+        candidates[kept.Seq] = candidates[kept.Seq] with { Chosen = true };
+        // The kept artifact is this contender's: its name, not the inner one's, is in every row.
+        var artifact = kept.Artifact with { Contender = Name, Generation = request.Index };
+        return Generation.Success(artifact, sw, invocations) with { Requests = requests, Candidates = candidates };
+    }
+}
