@@ -10,8 +10,13 @@ public sealed record NeuralBenchResult(
     ModelConfig Config, int Threads, int Batch, int Length, int Steps,
     double TrainTokensPerSecond, double StepSeconds, double GemmSecondsPerStep, long GemmFlopsPerStep,
     double GemmGflopsInTraining, double OpenBlasGflopsAlone, double BoundTokensPerSecond,
-    double InferenceTokensPerSecond, int InferencePrompts, int InferenceTokens)
+    double InferenceTokensPerSecond, int InferencePrompts, int InferenceTokens,
+    int Samples, double SampledOneAtATimeTokensPerSecond, double SampledBatchTokensPerSecond)
 {
+    /// <summary>K samples of one prompt decoded as one batch against the same K one at a time
+    /// (the cost of <c>neural:T@best:K</c> drawing its candidates).</summary>
+    public double SampleBatchRatio => SampledBatchTokensPerSecond / SampledOneAtATimeTokensPerSecond;
+
     /// <summary>Products in training against the same products in OpenBLAS alone.</summary>
     public double GemmRatio => GemmGflopsInTraining / OpenBlasGflopsAlone;
     /// <summary>Training throughput against a step that were nothing but OpenBLAS products.</summary>
@@ -26,7 +31,7 @@ public sealed record NeuralBenchResult(
 /// </summary>
 public static unsafe class NeuralBenchmark
 {
-    public static NeuralBenchResult Run(ModelConfig config, int threads, int batch, int length, int steps, TextWriter log)
+    public static NeuralBenchResult Run(ModelConfig config, int threads, int batch, int length, int steps, TextWriter log, int samples = 16)
     {
         Neural.Rows.Use(threads);
         var model = new Transformer(config);
@@ -70,8 +75,21 @@ public static unsafe class NeuralBenchmark
         sw.Stop();
         int tokens = outs.Sum(o => o.PromptTokens + o.GeneratedTokens);
         double inferTps = tokens / sw.Elapsed.TotalSeconds;
+
+        // Sampling K candidates of one prompt (temperature 0.8, seeded), one decode each, then the
+        // same K as one batch: generated code tokens per second both ways.
+        var one = seqs[0].Tokens[..seqs[0].CompletionStart];
+        var options = Enumerable.Range(0, samples).Select(i => new SamplingOptions(0.8, 24, (ulong)i + 1)).ToList();
+        sw.Restart();
+        int singly = 0;
+        foreach (var o in options) singly += decoder.Generate([one], [o])[0].GeneratedTokens;
+        double singleTps = singly / sw.Elapsed.TotalSeconds;
+        sw.Restart();
+        int together = decoder.Generate(Enumerable.Repeat(one, samples).ToList(), options).Sum(o => o.GeneratedTokens);
+        double batchTps = together / sw.Elapsed.TotalSeconds;
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[bench neural] {samples} samples of one prompt: {singleTps:N0} tok/s one at a time, {batchTps:N0} tok/s as one batch"));
         return new NeuralBenchResult(config, threads, batch, b.Length, steps, trainTps, stepSeconds, gemmSeconds, flops,
-            flops / gemmSeconds / 1e9, alone, bound, inferTps, prompts.Count, tokens);
+            flops / gemmSeconds / 1e9, alone, bound, inferTps, prompts.Count, tokens, samples, singleTps, batchTps);
     }
 
     /// <summary>The products of one step, on scratch buffers of the same sizes, with nothing else.</summary>

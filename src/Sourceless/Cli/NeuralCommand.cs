@@ -31,20 +31,24 @@ public static class NeuralCommand
         var count = new Option<int>("--count", "-n") { Description = "Held-out functions per tier.", DefaultValueFactory = _ => 200 };
         var seed = new Option<ulong>("--seed") { Description = "exprgen seed of the held-out set.", DefaultValueFactory = _ => HeldOut.DefaultSeed };
         var target = new Option<string>("--target") { Description = "Target to generate for (must be one the model was trained on).", DefaultValueFactory = _ => "x86_64/gcc/-O2" };
-        var corpus = new Option<string?>("--corpus") { Description = "Training corpus folders: held-out functions whose body occurs there are marked 'seen' and reported apart." };
+        var corpus = new Option<string?>("--corpus") { Description = "Training corpus folders: held-out functions whose body occurs there are marked 'seen' and reported apart. Default: the corpus recipe in the checkpoint (its exprgen programs made again), so no files are needed." };
         var temperature = new Option<double>("--temperature") { Description = "0 for greedy.", DefaultValueFactory = _ => 0 };
         var show = new Option<int>("--show") { Description = "Print this many examples per tier (source, model bytes, compiler bytes, outcome).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout." };
         var threads = new Option<int>("--threads") { Description = "Threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var cmd = new Command("eval", "Hidden-test pass rate and exact-match bytes of a checkpoint on held-out exprgen functions, per tier, judged in the sandbox.");
+        var cmd = new Command("eval", "Hidden-test pass rate of a checkpoint on held-out exprgen functions, per tier, judged in the sandbox: first on the functions whose body never occurs in its corpus (the headline), then on all, with exact-match bytes, next to the trivial baseline (the held-out set's most frequent compiler output given for every function).");
         foreach (var o in new Option[] { checkpoint, tiers, count, seed, target, corpus, temperature, show, json, threads }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             Rows.Use(pr.GetValue(threads));
-            var model = Checkpoint.Load(pr.GetValue(checkpoint)!).Model;
+            var loaded = Checkpoint.Load(pr.GetValue(checkpoint)!);
+            var model = loaded.Model;
             var t = Target.Parse(pr.GetValue(target)!);
             IReadOnlySet<string>? bodies = pr.GetValue(corpus) is { } c
-                ? (await TrainingSet.LoadAsync([.. c.Split(',').Select(Path.GetFullPath)], null, model.Config.Context, int.MaxValue, ct)).Bodies : null;
+                ? (await TrainingSet.LoadAsync([.. c.Split(',').Select(Path.GetFullPath)], null, model.Config.Context, int.MaxValue, ct)).Bodies
+                : CorpusRecipe.Bodies(loaded.Training.CorpusRecipe);
+            if (bodies is null)
+                Console.Error.WriteLine("neural eval: the checkpoint records no corpus recipe that can be made again, and no --corpus was given: every function counts as unseen");
             string work = Path.Combine(Path.GetTempPath(), $"sourceless-neural-eval-{Environment.ProcessId}");
             try
             {
@@ -56,12 +60,16 @@ public static class NeuralCommand
                     var items = await HeldOut.BuildAsync([tier], pr.GetValue(count), pr.GetValue(seed), t, compiler, judge, bodies, ct);
                     var results = await Evaluation.RunAsync(model, items, judge, new SamplingOptions(pr.GetValue(temperature), 256, 1), ct);
                     var s = EvaluationSummary.Of(results);
+                    var b = EvaluationSummary.Of(await Evaluation.BaselineAsync(items, judge, ct));
                     Console.Error.WriteLine($"tier {tier}: {s}");
+                    Console.Error.WriteLine($"tier {tier} trivial baseline (most frequent output): {b}");
                     foreach (var r in results.Take(pr.GetValue(show)))
                         Console.Error.WriteLine($"  {Tokenizer.Normalize(r.Item.Source)}\n    model    {Convert.ToHexStringLower(r.Bytes)}\n    compiler {Convert.ToHexStringLower(r.Item.Reference)}\n    {r.Outcome}{(r.ExactMatch ? ", exact" : "")}{(r.Item.Seen ? ", seen in training" : "")}");
                     var outcomes = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
-                    rows.Add(new { tier, count = s.Count, passed = s.Passed, exact = s.Exact, pass_rate = Math.Round(s.PassRate, 4), exact_rate = Math.Round(s.ExactRate, 4),
-                        unseen = s.UnseenCount, unseen_passed = s.UnseenPassed, outcomes });
+                    rows.Add(new { tier, unseen = s.UnseenCount, unseen_passed = s.UnseenPassed, unseen_pass_rate = Math.Round(s.UnseenPassRate, 4),
+                        count = s.Count, passed = s.Passed, exact = s.Exact, pass_rate = Math.Round(s.PassRate, 4), exact_rate = Math.Round(s.ExactRate, 4),
+                        baseline_unseen_passed = b.UnseenPassed, baseline_unseen_pass_rate = Math.Round(b.UnseenPassRate, 4), baseline_passed = b.Passed,
+                        baseline_pass_rate = Math.Round(b.PassRate, 4), outcomes });
                 }
                 if (pr.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { checkpoint = pr.GetValue(checkpoint), target = t.Id, seed = pr.GetValue(seed), tiers = rows }));
                 return 0;

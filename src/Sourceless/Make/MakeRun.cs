@@ -31,6 +31,8 @@ public sealed class MakeRun(MakeOptions options)
     {
         if (ContenderRegistry.KindOf(options.Contender) is not Contenders.Llm.LlmContender.Kind)
             throw new UserError($"--contender: make needs a model that reads a spec: llm:URL#hex, llm:URL#asm or llm:URL#c (got '{options.Contender}')");
+        if (Contenders.Search.SearchStrategy.Split(options.Contender).Strategy is { } strategy)
+            throw new UserError($"--contender: make has no test cases for {strategy.Suffix} to choose by (a spec in words has none); drop {strategy.Suffix}, or put the function on trial as a task");
         string outDir = Path.GetFullPath(options.Out);
         bool fresh = !Directory.Exists(outDir);
         Directory.CreateDirectory(outDir);

@@ -12,6 +12,9 @@ public sealed record TrainingInfo
     [JsonPropertyName("seed")] public ulong Seed { get; init; }
     [JsonPropertyName("threads")] public int Threads { get; init; }
     [JsonPropertyName("corpus")] public IReadOnlyList<string> Corpus { get; init; } = [];
+    /// <summary>How the corpus was made: with it, <c>neural eval</c> tells seen from unseen
+    /// held-out functions without the corpus files.</summary>
+    [JsonPropertyName("corpus_recipe")] public IReadOnlyList<CorpusRecipe> CorpusRecipe { get; init; } = [];
     [JsonPropertyName("pairs")] public int Pairs { get; init; }
     [JsonPropertyName("targets")] public IReadOnlyList<string> Targets { get; init; } = [];
     [JsonPropertyName("batch")] public int Batch { get; init; }

@@ -115,7 +115,7 @@ public sealed class Trainer(TrainOptions options)
         long epochOf = -1;
         TrainingInfo Info() => new()
         {
-            Command = options.Command, Seed = options.Seed, Threads = options.Threads, Corpus = options.Corpus, Pairs = data.Examples.Count,
+            Command = options.Command, Seed = options.Seed, Threads = options.Threads, Corpus = options.Corpus, CorpusRecipe = data.Recipes, Pairs = data.Examples.Count,
             Targets = data.Targets, Batch = options.Batch, LearningRate = options.LearningRate, TotalSteps = options.Steps, Step = step,
             PairsSeen = pairsSeen, TokensSeen = tokensSeen, Seconds = secondsBefore + clock.Elapsed.TotalSeconds,
         };

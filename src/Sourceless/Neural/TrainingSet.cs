@@ -19,10 +19,13 @@ public sealed partial class TrainingSet
     public int TooLong { get; }
     public IReadOnlySet<string> Bodies { get; }
     public IReadOnlyList<string> Targets { get; }
+    /// <summary>How the corpus was made (recorded in the checkpoint).</summary>
+    public IReadOnlyList<CorpusRecipe> Recipes { get; }
 
-    private TrainingSet(List<Example> examples, int tooLong, IReadOnlyList<string> targets)
+    private TrainingSet(List<Example> examples, int tooLong, IReadOnlyList<string> targets, IReadOnlyList<CorpusRecipe> recipes)
     {
         Examples = examples;
+        Recipes = recipes;
         TooLong = tooLong;
         Bodies = examples.Select(e => e.Body).ToHashSet(StringComparer.Ordinal);
         Targets = targets;
@@ -32,6 +35,7 @@ public sealed partial class TrainingSet
     {
         var examples = new List<Example>();
         var targets = new SortedSet<string>(StringComparer.Ordinal);
+        var programs = new List<string>();
         int tooLong = 0;
         foreach (var folder in folders)
         {
@@ -48,12 +52,13 @@ public sealed partial class TrainingSet
                     var (tokens, start) = Tokenizer.Example(r.Source, Tokenizer.Tag(r.Isa, r.Compiler, r.Opt), r.Bytes);
                     if (tokens.Length > context) { tooLong++; continue; }
                     examples.Add(new Example(tokens, start, BodyOf(r.Source, r.Function)));
+                    programs.Add(r.ProgramId);
                     targets.Add(r.Target);
                 }
             }
         }
         if (examples.Count == 0) throw new UserError($"no usable pairs in {string.Join(", ", folders)} (tiers, context {context})");
-        return new TrainingSet(examples, tooLong, [.. targets]);
+        return new TrainingSet(examples, tooLong, [.. targets], CorpusRecipe.Of(programs));
     }
 
     /// <summary>The normalised source with the function's own name replaced: two programs that

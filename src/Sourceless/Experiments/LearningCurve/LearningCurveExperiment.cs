@@ -93,6 +93,7 @@ public sealed class LearningCurveExperiment : IExperiment
         var cats = rows.Select(Label).ToList();
         var bars = new BarSeries("Held-out tier-1 functions (x86_64/gcc/-O2): pass rate and exact bytes against training pairs; the compiler is 100% by construction", cats,
         [
+            ("pass on unseen functions %", rows.Select(r => 100 * D(r.UnseenPass)).ToList()),
             ("pass %", rows.Select(r => 100 * D(r.Pass)).ToList()),
             ("exact bytes %", rows.Select(r => 100 * D(r.Exact)).ToList()),
             ("compiler %", rows.Select(_ => 100.0).ToList()),
@@ -102,15 +103,16 @@ public sealed class LearningCurveExperiment : IExperiment
             "The built-in model learns to write machine code from compiler output alone. Each point is a held-out evaluation: fresh exprgen tier-1 functions " +
             "(a seed the corpus does not use), greedy decoding, the bytes run on 16 hidden inputs in the sandbox. " +
             (last is null ? "" : string.Create(CultureInfo.InvariantCulture,
-                $"The shipped checkpoint ends at {100 * D(last.Pass):0.0}% pass and {100 * D(last.Exact):0.0}% exact bytes after {D(last.PairsSeen):N0} pairs seen ({100 * D(last.UnseenPass):0.0}% pass on functions whose body never occurs in its corpus). ")) +
+                $"The shipped checkpoint ends at {100 * D(last.UnseenPass):0.0}% pass on functions whose body never occurs in its corpus (the honest figure: it can pass a function it saw by recall), " +
+                $"{100 * D(last.Pass):0.0}% on all held-out functions and {100 * D(last.Exact):0.0}% exact bytes, after {D(last.PairsSeen):N0} pairs seen. ")) +
             "Rows labelled 'pairs' were trained inside this trial (--learning-curve) on that many pairs with the same budget of steps.",
-            "pass = functions whose bytes return the compiler's value on all 16 hidden inputs / held-out functions; exact = bytes equal to the compiler's / held-out functions; no 0-100 score",
+            "pass = functions whose bytes return the compiler's value on all 16 hidden inputs / held-out functions (unseen: only those whose body is not in the corpus); exact = bytes equal to the compiler's / held-out functions; no 0-100 score",
             sql, [],
-            [new ReportTable("Learning curve rows", ["source", "pairs available", "step", "pairs seen", "train loss", "held-out", "exact", "pass", "pass (unseen)"],
+            [new ReportTable("Learning curve rows", ["source", "pairs available", "step", "pairs seen", "train loss", "held-out", "pass (unseen)", "pass", "exact"],
                 rows.Select(r => (IReadOnlyList<string>)[S(r.Source), S(r.PairsAvailable), S(r.Step), S(r.PairsSeen),
                     r.TrainLoss is null ? "" : D(r.TrainLoss).ToString("0.000", CultureInfo.InvariantCulture), S(r.Heldout),
-                    (100 * D(r.Exact)).ToString("0.0", CultureInfo.InvariantCulture) + "%", (100 * D(r.Pass)).ToString("0.0", CultureInfo.InvariantCulture) + "%",
-                    (100 * D(r.UnseenPass)).ToString("0.0", CultureInfo.InvariantCulture) + "%"]).ToList())],
+                    (100 * D(r.UnseenPass)).ToString("0.0", CultureInfo.InvariantCulture) + "%", (100 * D(r.Pass)).ToString("0.0", CultureInfo.InvariantCulture) + "%",
+                    (100 * D(r.Exact)).ToString("0.0", CultureInfo.InvariantCulture) + "%"]).ToList())],
             [bars]);
     }
 
