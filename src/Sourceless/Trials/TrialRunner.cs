@@ -77,8 +77,14 @@ public sealed class TrialRunner(TrialOptions options)
             if (change is not null) store.RecordTestPlan(change);
             setup.Tick();
         });
+        // Every driver is built here, so a driver that does not build stops the trial in setup, not
+        // halfway through generating: the hidden plans' always, the visible ones' when a contender
+        // searches (they run its candidates).
+        bool searching = contenders.Any(c => Contenders.Search.SearchStrategy.Split(c.Name).Strategy is not null);
+        var driverPlans = tasks.SelectMany(t => changes.TryGetValue(t.Name, out var c) ? new[] { plans[t.Name], c } : [plans[t.Name]])
+            .SelectMany(p => searching && p.Visible is not null ? new[] { p, p.Visible } : [p]).ToList();
         foreach (var isa in targets.Select(t => t.Isa).Distinct())
-            await System.Threading.Tasks.Parallel.ForEachAsync(tasks.SelectMany(t => changes.TryGetValue(t.Name, out var c) ? new[] { plans[t.Name], c } : [plans[t.Name]]), Options(jobs, ct),
+            await System.Threading.Tasks.Parallel.ForEachAsync(driverPlans, Options(jobs, ct),
                 async (plan, token) => await services.Harness.BareDriverAsync(plan, isa, token));
         Stage("setup", sw, tasks.Count, store);
 

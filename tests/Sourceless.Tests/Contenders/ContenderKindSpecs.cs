@@ -43,6 +43,8 @@ public sealed class ContenderKindSpecs
         // user@host in an endpoint is not a strategy.
         Assert.Equal(("llm:http://u@h:8080/v1#asm", (Sourceless.Contenders.Search.SearchStrategy?)null),
             Sourceless.Contenders.Search.SearchStrategy.Split("llm:http://u@h:8080/v1#asm"));
+        Assert.Equal(("llm:http://u@h:8080", (Sourceless.Contenders.Search.SearchStrategy?)null),
+            Sourceless.Contenders.Search.SearchStrategy.Split("llm:http://u@h:8080"));
     }
 
     [Theory]

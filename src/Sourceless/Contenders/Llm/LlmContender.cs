@@ -160,13 +160,16 @@ public sealed class LlmContender : IContender, Search.IRepairable
             {
                 lastFailure = g.Failure;
                 candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, null, g.Failure, null, false, g.LatencyMs, 0));
-                (section, feedback) = ("repair-build", g.Failure!);
+                // The model sees its file as model.c (model.s), not the run folder's path: the
+                // same conversation in every run folder, and no host paths sent out.
+                (section, feedback) = ("repair-build", g.Failure!.Replace(work + Path.DirectorySeparatorChar, "", StringComparison.Ordinal));
             }
             else
             {
                 var run = await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct);
                 candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, g.Artifact.Code, null, run.Outcome, false, g.LatencyMs, run.WallMs));
-                if (best is null || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, round);
+                // A pass is kept even when an earlier candidate passed as many cases and then crashed.
+            if (best is null || run.Passed || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, round);
                 if (run.Passed) break;
                 (section, feedback) = ("repair-test", run.Feedback);
             }
@@ -229,8 +232,9 @@ public sealed class LlmContender : IContender, Search.IRepairable
             TimeSpan? retryAfter = null;
             string outcome, error;
             int? status = null;
-            var sw = Stopwatch.StartNew();
             await _slots.WaitAsync(ct);
+            // Timed from here: waiting for a slot under --llm-concurrency is not the endpoint's time.
+            var sw = Stopwatch.StartNew();
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

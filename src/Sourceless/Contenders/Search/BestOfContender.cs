@@ -24,8 +24,15 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
 
     public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
     {
-        var visible = request.Visible ?? throw new UserError($"{Name} runs candidates on the task's visible cases, and this request has none");
         var sw = Stopwatch.StartNew();
+        if (request.Visible is not { Cases.Count: > 0 } visible)
+        {
+            // A task with a single case has none to show (imported tasks can): nothing to choose
+            // by, so the plain draw is the artifact, stored as the one candidate.
+            var plain = await inner.GenerateAsync(request, ct);
+            var only = new Candidate(0, SearchStrategy.Best, plain.Artifact?.Code, plain.Failure, null, plain.Artifact is not null, plain.LatencyMs, 0);
+            return (plain.Artifact is null ? plain : plain with { Artifact = plain.Artifact with { Contender = Name } }) with { Candidates = [only] };
+        }
         var candidates = new List<Candidate>();
         var invocations = new List<Tools.Invocation>();
         var requests = new List<ModelRequest>();
@@ -48,7 +55,8 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
             }
             var run = await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct);
             candidates.Add(new Candidate(j, SearchStrategy.Best, g.Artifact.Code, null, run.Outcome, false, generateMs, run.WallMs));
-            if (best is null || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, j);
+            // A pass is kept even when an earlier candidate passed as many cases and then crashed.
+            if (best is null || run.Passed || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, j);
             if (run.Passed) break;
         }
         sw.Stop();

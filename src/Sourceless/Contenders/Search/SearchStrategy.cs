@@ -29,7 +29,12 @@ public sealed partial record SearchStrategy(string Kind, int N)
         if (!m.Success) return (name, null);
         string baseName = name[..m.Index], kind = m.Groups["kind"].Value, value = m.Groups["n"].Value;
         if (SuffixPattern().IsMatch(baseName)) throw new UserError($"contender '{name}': one search strategy per contender ({Syntax})");
-        if (kind is not (Best or Repair)) throw new UserError($"contender '{name}': unknown search strategy '@{kind}' (choices: {Syntax})");
+        if (kind is not (Best or Repair))
+        {
+            // "llm:http://user@host:8080" holds an '@' of its own: only other kinds get the error.
+            if (IsLlm(name)) return (name, null);
+            throw new UserError($"contender '{name}': unknown search strategy '@{kind}' (choices: {Syntax})");
+        }
         (int lo, int hi) = kind == Best ? (2, MaxCandidates) : (1, MaxRounds);
         if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out int n) || n < lo || n > hi)
             throw new UserError($"contender '{name}': @{kind} takes a whole number from {lo} to {hi}, got '{value}' (strategies: {Syntax})");
@@ -37,7 +42,10 @@ public sealed partial record SearchStrategy(string Kind, int N)
     }
 
     /// <summary>The name without a strategy suffix, never throwing (for telling the kind).</summary>
-    public static string BaseOf(string name) => SuffixPattern().Match(name) is { Success: true } m ? name[..m.Index] : name;
+    public static string BaseOf(string name) =>
+        SuffixPattern().Match(name) is { Success: true } m && (m.Groups["kind"].Value is Best or Repair || !IsLlm(name)) ? name[..m.Index] : name;
+
+    private static bool IsLlm(string name) => name.StartsWith(Llm.LlmContender.Kind.Word + ":", StringComparison.Ordinal);
 
     [GeneratedRegex(@"@(?<kind>[A-Za-z]+):(?<n>[^@/#]*)$")]
     private static partial Regex SuffixPattern();

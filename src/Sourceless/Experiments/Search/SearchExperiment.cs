@@ -31,7 +31,9 @@ public sealed class SearchExperiment : IExperiment
         foreach (var c in context.Store.Rows<CandidateCode>(
                      "SELECT seq, code, code_sha256 FROM candidates WHERE artifact_id = $1 AND code IS NOT NULL ORDER BY seq", item.ArtifactId))
         {
-            // Shared with reliability's run of the same bytes (the kept candidate): one run per image.
+            // Shared with any untimed run of the same bytes on the same plan (reliability's of
+            // generations 1..k-1, portability's): one run per image. Generation 0's reliability run
+            // is timed, so never shared; its outcome is the same unless a run is flaky.
             string key = $"{plan.Key}|{item.RunIsa.Name}|{c.CodeSha256}";
             var shared = context.SharedRuns.GetOrAdd(key, _ => new Lazy<Task<(Execution, string)>>(async () =>
                 (await context.Services.Runner.RunBareAsync(plan, item.RunIsa, c.Code, ct), item.ArtifactId)));

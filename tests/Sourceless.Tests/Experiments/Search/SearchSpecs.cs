@@ -106,6 +106,11 @@ public sealed class SearchSpecs(SearchTrial trial) : IClassFixture<SearchTrial>
         // The second request carried the compiler's error back in the same conversation.
         Assert.Equal("wrong_output", StoreReader.Lines(Run, $"SELECT outcome FROM executions WHERE artifact_id = '{id}' AND experiment = 'reliability'").Single());
         Assert.Equal("3", StoreReader.Lines(Run, "SELECT count(*) FROM test_cases WHERE visible AND task = 'abs_diff' AND version = 'v1'")[0]);
+        // No hidden case repeats a visible one's input (hand-picked v2 cases repeat v1's, for one).
+        Assert.Equal("0", StoreReader.Lines(Run, """
+            SELECT count(*) FROM test_cases h JOIN test_cases v ON v.task = h.task AND v.version = h.version AND v.arguments = h.arguments
+            WHERE v.visible AND NOT h.visible
+            """)[0]);
         using var doc = JsonDocument.Parse(trial.Result.Stdout);
         var score = doc.RootElement.GetProperty("scores").EnumerateArray()
             .Single(s => s.GetProperty("experiment").GetString() == "reliability" && s.GetProperty("contender").GetString() == trial.Cheat);
@@ -159,5 +164,32 @@ public sealed class SearchSpecs(SearchTrial trial) : IClassFixture<SearchTrial>
         string html = File.ReadAllText(Path.Combine(Run, "report.html"));
         Assert.Contains("Search, repair and cost", html);
         Assert.Contains("cited, not measured here", html);
+    }
+}
+
+/// <summary>The curve's rule is the contenders' rule: the first candidate that passes every visible
+/// case, else the one passing most, the earliest on a tie; a candidate that passed every case and
+/// then crashed is not a pass.</summary>
+[Trait(Quick.Trait, Quick.Value)]
+public sealed class KeptCandidateSpecs
+{
+    private static Sourceless.Experiments.Search.SearchExperiment.CandidateResult C(int seq, string status, string? visible, int? passed, string? hidden) =>
+        new("x@best:4", "a1", seq, status, visible, passed, hidden);
+
+    [Fact]
+    public void A_pass_after_a_crash_that_passed_as_many_cases_is_kept()
+    {
+        var curve = Sourceless.Experiments.Search.SearchExperiment.Curve(
+            [C(0, "ok", "crashed", 3, "crashed"), C(1, "failed", null, null, null), C(2, "ok", "passed", 3, "passed")]);
+        Assert.Equal([0, 0, 1], curve.Select(p => p.HiddenPassed));
+        Assert.Equal([0, 0, 1], curve.Select(p => p.VisiblePassed));
+    }
+
+    [Fact]
+    public void Without_a_pass_the_earliest_of_the_most_passing_is_kept()
+    {
+        var curve = Sourceless.Experiments.Search.SearchExperiment.Curve(
+            [C(0, "ok", "wrong_output", 1, "wrong_output"), C(1, "ok", "wrong_output", 2, "passed"), C(2, "ok", "wrong_output", 2, "wrong_output")]);
+        Assert.Equal([0, 1, 1], curve.Select(p => p.HiddenPassed));
     }
 }
