@@ -14,7 +14,7 @@ namespace Sourceless.Contenders;
 /// "neural" decodes greedily (the same bytes every time); "neural:T" samples at temperature T
 /// with a seeded draw per generation.
 /// </summary>
-public sealed class NeuralContender : IContender
+public sealed class NeuralContender : IContender, Search.ISampler
 {
     /// <summary>"neural" (greedy) or "neural:T" (sampled at temperature T in [0, 5]; 0 is greedy).</summary>
     public sealed class Kind : IContenderKind
@@ -74,26 +74,37 @@ public sealed class NeuralContender : IContender
         return g.Artifact is null ? g : g with { Artifact = g.Artifact with { Generation = request.Index } };
     }
 
-    private async Task<Generation> DecodeAsync(GenerationRequest request, CancellationToken ct)
+    private async Task<Generation> DecodeAsync(GenerationRequest request, CancellationToken ct) =>
+        (await DecodeAsync(request, [request.Sample], ct))[0];
+
+    /// <summary>Samples <paramref name="samples"/> of one request in one batch: each sequence has its
+    /// own seed (the one <see cref="GenerateAsync"/> uses for that sample) and the decoder works
+    /// row by row, so each is the bytes a decode of its own gives (checked: NeuralSamplerSpecs).</summary>
+    public async Task<IReadOnlyList<Generation>> SampleAsync(GenerationRequest request, IReadOnlyList<int> samples, CancellationToken ct) =>
+        _temperature > 0 ? await DecodeAsync(request, samples, ct) : [.. await Task.WhenAll(samples.Select(s => GenerateAsync(request with { Sample = s }, ct)))];
+
+    private async Task<IReadOnlyList<Generation>> DecodeAsync(GenerationRequest request, IReadOnlyList<int> samples, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
         var model = _checkpoint.Value.Model;
         string source = await File.ReadAllTextAsync(request.Version.ReferencePath, ct);
         var prompt = Tokenizer.Prompt(source, request.Target);
         if (prompt.Length >= model.Config.Context)
-            return Generation.Failed($"the source is {prompt.Length} tokens; the model's context is {model.Config.Context}", sw, []);
-        ulong seed = request.SeedFor(Name);
-        Decoder.Output output;
+            return [.. samples.Select(_ => Generation.Failed($"the source is {prompt.Length} tokens; the model's context is {model.Config.Context}", sw, []))];
+        var options = samples.Select(s => new SamplingOptions(_temperature, model.Config.Context, (request with { Sample = s }).SeedFor(Name))).ToList();
+        IReadOnlyList<Decoder.Output> outputs;
         await _gate.WaitAsync(ct);
         try
         {
             Blas.UseThreads(1);
-            output = new Decoder(model).Generate([prompt], [new SamplingOptions(_temperature, model.Config.Context, seed)])[0];
+            outputs = new Decoder(model).Generate([.. samples.Select(_ => prompt)], options);
         }
         finally { _gate.Release(); }
-        if (output.Bytes.Length == 0) return Generation.Failed("the model wrote no bytes (end of code at once)", sw, []);
-        var artifact = new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, output.Bytes, null, null, []);
         sw.Stop();
-        return Generation.Success(artifact, sw, []);
+        // The batch's time is shared out evenly: each sample's latency is its part of the decode.
+        double each = sw.Elapsed.TotalMilliseconds / samples.Count;
+        return [.. outputs.Select(o => o.Bytes.Length == 0
+            ? new Generation(null, "the model wrote no bytes (end of code at once)", each, [])
+            : new Generation(new Artifact(request.Task.Name, request.Version.Label, Name, request.Target, request.Index, o.Bytes, null, null, []), null, each, []))];
     }
 }

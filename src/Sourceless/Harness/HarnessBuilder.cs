@@ -15,6 +15,10 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _drivers = new();
 
     public ImportTable Imports => imports;
+
+    /// <summary>The driver cache this builder reads and fills (<see cref="DriverCacheDir"/> unless a
+    /// test gives its own).</summary>
+    public string DriverCache { get; init; } = DriverCacheDir;
     public LibDep LibDep => libDep;
     public Workspace Workspace => workspace;
 
@@ -55,6 +59,16 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
             && (linkedObject is null || File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(linkedObject)))
             return output;
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
+        // The same inputs make the same driver: a second trial of the same tasks (or another run
+        // folder) takes it from the machine's cache instead of compiling it again.
+        string cached = await CachedDriverPathAsync(folder, isa, linkedObject, linkFlags, libdir, ct);
+        if (File.Exists(cached))
+        {
+            string copy = AtomicFile.TempPath(output);
+            File.Copy(cached, copy, overwrite: true);
+            AtomicFile.Publish(copy, output);
+            return output;
+        }
         var args = new List<string>(RuntimeFlags(folder));
         if (linkedObject is not null) args.Add("-DSL_LINKED");
         string temp = AtomicFile.TempPath(output);
@@ -67,6 +81,69 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         var r = await tools.RunAsync(isa.Gcc, args, ct);
         if (!r.Succeeded) throw new ToolFailedException($"building the driver in {folder} for {isa}", r);
         AtomicFile.Publish(temp, output);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
+            string into = AtomicFile.TempPath(cached);
+            File.Copy(output, into, overwrite: true);
+            AtomicFile.Publish(into, cached);
+        }
+        catch (IOException) { } // a cache that cannot be written is only slower
+        catch (UnauthorizedAccessException) { }
         return output;
     }
+
+    /// <summary>Where the machine's driver cache (<see cref="DriverCacheDir"/>) holds the driver made
+    /// from these inputs: the key hashes every byte the compile reads (driver.c and task.h of the
+    /// folder, the harness runtime and libdep headers, the linked object, libdep's build) and how it
+    /// is made (compiler and its version, the C library it links, flags), never a path, so any run
+    /// folder and any checkout finds it.</summary>
+    private async Task<string> CachedDriverPathAsync(string folder, Isa isa, string? linkedObject, IReadOnlyList<string>? linkFlags, string libdir, CancellationToken ct)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        void Add(string label, byte[] bytes)
+        {
+            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{label}:{bytes.Length}\n"));
+            sha.AppendData(bytes);
+        }
+        void AddText(string label, string text) => Add(label, System.Text.Encoding.UTF8.GetBytes(text));
+        AddText("version", "driver-cache-1");
+        AddText("compiler", isa.Gcc + " " + await tools.VersionAsync(isa.Gcc, ct) + " " + await LibcFingerprintAsync(isa, ct));
+        // The include folders' paths are left out: their headers' bytes are hashed below.
+        AddText("flags", string.Join(' ', RuntimeFlags().Where(f => !f.StartsWith("-I", StringComparison.Ordinal)).Concat(linkFlags ?? []))
+            + (linkedObject is null ? "" : " -DSL_LINKED"));
+        foreach (var file in new[] { "driver.c", "task.h" }) Add(file, await File.ReadAllBytesAsync(Path.Combine(folder, file), ct));
+        foreach (var dir in new[] { SourcelessHome.HarnessDir, SourcelessHome.LibDepDir })
+            foreach (var header in Directory.EnumerateFiles(dir, "*.h", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+                Add(Path.GetRelativePath(dir, header), await File.ReadAllBytesAsync(header, ct));
+        Add("libdep", await File.ReadAllBytesAsync(Path.Combine(libdir, "libdep.so.1"), ct));
+        if (linkedObject is not null) Add("object", await File.ReadAllBytesAsync(linkedObject, ct));
+        string key = Convert.ToHexStringLower(sha.GetHashAndReset());
+        return Path.Combine(DriverCache, isa.Name, key[..2], key);
+    }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _libc = new();
+
+    /// <summary>What the ISA's C library is on this machine (size and time of its libc.so.6, libc.so
+    /// and crt1.o as this gcc finds them): an upgraded libc6-dev makes new cache keys, even when
+    /// gcc's version stays.</summary>
+    private Task<string> LibcFingerprintAsync(Isa isa, CancellationToken ct) =>
+        _libc.GetOrAdd(isa.Name, _ => new Lazy<Task<string>>(async () =>
+        {
+            var parts = new List<string>();
+            foreach (var name in new[] { "libc.so.6", "crt1.o", "libc.so" })
+            {
+                var r = await tools.RunAsync(isa.Gcc, ["-print-file-name=" + name], ct);
+                string path = r.StandardOutput.Trim();
+                var info = new FileInfo(path);
+                parts.Add(info.Exists ? $"{name}={info.Length}@{info.LastWriteTimeUtc.Ticks}" : $"{name}=?");
+            }
+            return string.Join(' ', parts);
+        })).Value;
+
+    /// <summary>The machine's cache of built drivers: SOURCELESS_DRIVER_CACHE, else drivers/ next
+    /// to the corpus cache (XDG_CACHE_HOME or ~/.cache, then sourceless/).</summary>
+    public static string DriverCacheDir =>
+        Environment.GetEnvironmentVariable("SOURCELESS_DRIVER_CACHE") is { Length: > 0 } d ? Path.GetFullPath(d)
+            : Path.Combine(Path.GetDirectoryName(Corpus.CorpusOptions.DefaultCache)!, "drivers");
 }

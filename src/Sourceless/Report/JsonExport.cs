@@ -118,7 +118,8 @@ public static class JsonExport
 
     private static void Number(Utf8JsonWriter w, string name, double? value)
     {
-        if (value is null) w.WriteNull(name); else w.WriteNumber(name, Math.Round(value.Value, 6));
+        // Nine decimals: a price per generation can be a few millionths of a dollar.
+        if (value is null) w.WriteNull(name); else w.WriteNumber(name, Math.Round(value.Value, 9));
     }
 
     private static void WriteTimes(Utf8JsonWriter w, ReportModel model)

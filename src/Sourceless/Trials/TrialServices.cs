@@ -24,14 +24,15 @@ public sealed class TrialServices
 
     /// <param name="sandbox">The sandbox to run in; by default one of <paramref name="jobs"/> slots
     /// with <paramref name="limits"/> (a test may give one that runs as a non-root user).</param>
-    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null, Sandbox.Sandbox? sandbox = null)
+    /// <param name="driverCache">The built-driver cache (default: the machine's, HarnessBuilder.DriverCacheDir).</param>
+    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null, Sandbox.Sandbox? sandbox = null, string? driverCache = null)
     {
         Jobs = jobs;
         Workspace = new Workspace(workFolder);
         Tools = ToolRunner.Shared;
         Imports = ImportTable.Load();
         LibDep = new LibDep(Workspace, Tools);
-        Harness = new HarnessBuilder(Workspace, Tools, LibDep, Imports);
+        Harness = new HarnessBuilder(Workspace, Tools, LibDep, Imports) { DriverCache = driverCache ?? HarnessBuilder.DriverCacheDir };
         Sandbox = sandbox ?? new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
         Runner = new ArtifactRunner(Harness, Sandbox);
         Untrusted = new UntrustedBuild(Sandbox, Tools);

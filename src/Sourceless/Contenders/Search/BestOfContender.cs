@@ -22,6 +22,13 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
 
     public bool Serves(Target target) => inner.Serves(target);
 
+    private static string CandidateFolder(GenerationRequest request, int j)
+    {
+        string work = Path.Combine(request.WorkFolder, $"candidate-{j}");
+        Directory.CreateDirectory(work);
+        return work;
+    }
+
     public async Task<Generation> GenerateAsync(GenerationRequest request, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
@@ -38,13 +45,24 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
         var requests = new List<ModelRequest>();
         (Artifacts.Artifact Artifact, int Passed, int Seq)? best = null;
         string? lastFailure = null;
+        // A sampler draws in batches that double (1, 2, 4, ...): cheap when an early candidate
+        // passes, near a whole batch's price when none does. The candidates are the same either way.
+        var drawn = new Queue<(Generation Gen, double Ms)>();
+        int next = 0, batch = 1;
         for (int j = 0; j < k; j++)
         {
-            var one = Stopwatch.StartNew();
-            string work = Path.Combine(request.WorkFolder, $"candidate-{j}");
-            Directory.CreateDirectory(work);
-            var g = await inner.GenerateAsync(request with { Sample = j, WorkFolder = work }, ct);
-            double generateMs = one.Elapsed.TotalMilliseconds;
+            if (drawn.Count == 0)
+            {
+                int n = inner is ISampler ? Math.Min(batch, k - next) : 1;
+                var one = Stopwatch.StartNew();
+                var gens = inner is ISampler sampler && n > 1
+                    ? await sampler.SampleAsync(request with { Sample = next }, [.. Enumerable.Range(next, n)], ct)
+                    : [await inner.GenerateAsync(request with { Sample = next, WorkFolder = CandidateFolder(request, next) }, ct)];
+                foreach (var made in gens) drawn.Enqueue((made, one.Elapsed.TotalMilliseconds / gens.Count));
+                next += n;
+                batch *= 2;
+            }
+            var (g, generateMs) = drawn.Dequeue();
             invocations.AddRange(g.Invocations);
             requests.AddRange(g.Requests.Select(r => r with { Round = j }));
             if (g.Artifact is null)
@@ -60,6 +78,8 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
             if (run.Passed) break;
         }
         sw.Stop();
+        // Candidates a batch drew past the kept one are not stored (a one-at-a-time search never
+        // drew them); their time is in the latency.
         if (best is not { } kept)
             return Generation.Failed($"none of {candidates.Count} candidates gave an artifact; the last: {lastFailure}", sw, invocations)
                 with { Requests = requests, Candidates = candidates };
