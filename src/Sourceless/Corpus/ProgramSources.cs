@@ -61,7 +61,7 @@ public static class ProgramSources
         {
             // The header inline instead of #include "task.h": the record's source is complete.
             string source = task.Header + File.ReadAllText(task.V1.ReferencePath).Replace("#include \"task.h\"", "", StringComparison.Ordinal);
-            var tests = task.V1.HandTests.Select(t => new { arguments = string.Join(", ", t.Arguments.Select(Values.ValueText.Describe)), expected = t.Expected }).ToList();
+            var tests = task.V1.HandTests.Select(t => new { arguments = t.ArgumentText, expected = t.Expected }).ToList();
             yield return new CorpusProgram(0, "tasks", "tasks/" + task.Name, 0, source, JsonSerializer.Serialize(tests), [SourcelessHome.LibDepDir]);
         }
     }

@@ -43,10 +43,10 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
             return v2;
         var cases = new List<TestCase>(v2.Cases);
         // A v1 input that v2 shows as an example is not carried: it would be a hidden twin of it.
-        var shown = (v2.Visible?.Cases ?? []).Select(ArgumentsOf).ToHashSet(StringComparer.Ordinal);
+        var shown = (v2.Visible?.Cases ?? []).Select(c => c.ArgumentText).ToHashSet(StringComparer.Ordinal);
         foreach (var c in v1.Cases)
         {
-            if (shown.Contains(ArgumentsOf(c))) continue;
+            if (shown.Contains(c.ArgumentText)) continue;
             string got = report.Cases[c.Index];
             cases.Add(c with { Index = cases.Count, Kind = got == c.Expected ? "kept" : "changed", Expected = got });
         }
@@ -99,7 +99,7 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
         // Only a case whose arguments no other case repeats may be shown: a hand-picked case can
         // recur among the random ones (or a change request's among v1's), and its hidden twin
         // would then score what the contender was shown.
-        var eligible = all.Cases.GroupBy(ArgumentsOf).Where(g => g.Count() == 1).Select(g => g.Single().Index).Order().ToArray();
+        var eligible = all.Cases.GroupBy(c => c.ArgumentText).Where(g => g.Count() == 1).Select(g => g.Single().Index).Order().ToArray();
         int n = all.Cases.Count, v = Math.Min(Math.Min(visible, n - 1), eligible.Length);
         if (v <= 0) return all with { Folder = harness.WriteSources(task, version.Label, all.Cases) };
         var rng = new SplitMix64(SplitMix64.SeedFrom(seed, task.Name, version.Label, "visible"));
@@ -117,9 +117,6 @@ public sealed class TestPlanner(HarnessBuilder harness, ArtifactRunner runner, T
             Visible = new TestPlan(task, version, shown, harness.WriteSources(task, version.Label + "-visible", shown)),
         };
     }
-
-    /// <summary>A case's arguments as text: two cases with the same text are the same input.</summary>
-    public static string ArgumentsOf(TestCase c) => string.Join(", ", c.Arguments.Select(Values.ValueText.Describe));
 
     /// <summary>Compiles a source of the task (reference, v2 or vulnerable variant) for a target.</summary>
     public async Task<string> CompileReferenceAsync(TestPlan plan, Target target, string source, string label, CancellationToken ct)

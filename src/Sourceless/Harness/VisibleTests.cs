@@ -15,7 +15,7 @@ public sealed class VisibleTests(TestPlan plan, ArtifactRunner runner)
 
     /// <summary>One case as a call and what the harness observes after it, e.g. "add_sat(3, 4) -> 7".</summary>
     public string Describe(TestCase c) =>
-        $"{plan.Task.Signature.Name}({string.Join(", ", c.Arguments.Select(Values.ValueText.Describe))}) -> {c.Expected}";
+        $"{plan.Task.Signature.Name}({c.ArgumentText}) -> {c.Expected}";
 
     /// <summary>The examples, one per line.</summary>
     public string Text => string.Join("\n", Cases.Select(Describe));
@@ -34,7 +34,7 @@ public sealed class VisibleTests(TestPlan plan, ArtifactRunner runner)
         // The classifier names the first failing case by its index in this plan: say it as the call.
         var m = System.Text.RegularExpressions.Regex.Match(o.Detail, @"case (\d+)");
         string call = m.Success && int.TryParse(m.Groups[1].Value, out int i) && i < Cases.Count
-            ? $"{plan.Task.Signature.Name}({string.Join(", ", Cases[i].Arguments.Select(Values.ValueText.Describe))})" : "";
+            ? $"{plan.Task.Signature.Name}({Cases[i].ArgumentText})" : "";
         // No wall-clock figures: the same failure reads the same in every run.
         string detail = o.Kind == OutcomeKind.TimedOut ? "did not finish within the time limit" : o.Detail;
         return o.Kind switch

@@ -117,7 +117,7 @@ public sealed class TrialStore : IDisposable
             foreach (var (cases, visible) in new[] { (plan.Cases, false), (plan.Visible?.Cases ?? [], true) })
                 foreach (var c in cases)
                     Execute("INSERT INTO test_cases VALUES ($1, $2, $3, $4, $5, $6, $7)", plan.Task.Name, plan.Version.Label, c.Index, c.Kind,
-                        string.Join(", ", c.Arguments.Select(Values.ValueText.Describe)), c.Expected, visible);
+                        c.ArgumentText, c.Expected, visible);
             tx.Commit();
         }
     }

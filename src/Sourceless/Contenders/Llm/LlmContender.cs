@@ -134,10 +134,8 @@ public sealed class LlmContender : IContender, Search.IRepairable
     {
         var visible = request.Visible!;
         var requests = new List<ModelRequest>();
-        var candidates = new List<Candidate>();
+        var log = new Search.CandidateLog(Search.SearchStrategy.Repair);
         var invocations = new List<Tools.Invocation>();
-        (Artifact Artifact, int Passed, int Seq)? best = null;
-        string? lastFailure = null;
         long replyTokens = 0;
         for (int round = 0; round <= RepairRounds; round++)
         {
@@ -147,8 +145,7 @@ public sealed class LlmContender : IContender, Search.IRepairable
             if (reply is null)
             {
                 // The endpoint gave no reply after its retries: the conversation cannot go on.
-                lastFailure = failure;
-                candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, null, failure, null, false, one.Elapsed.TotalMilliseconds, 0));
+                log.Failed(round, failure, one.Elapsed.TotalMilliseconds);
                 break;
             }
             string work = Path.Combine(request.WorkFolder, $"round-{round}");
@@ -158,8 +155,7 @@ public sealed class LlmContender : IContender, Search.IRepairable
             string section, feedback;
             if (g.Artifact is null)
             {
-                lastFailure = g.Failure;
-                candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, null, g.Failure, null, false, g.LatencyMs, 0));
+                log.Failed(round, g.Failure, g.LatencyMs);
                 // The model sees its file as model.c (model.s), not the run folder's path: the
                 // same conversation in every run folder, and no host paths sent out.
                 (section, feedback) = ("repair-build", g.Failure!.Replace(work + Path.DirectorySeparatorChar, "", StringComparison.Ordinal));
@@ -167,18 +163,14 @@ public sealed class LlmContender : IContender, Search.IRepairable
             else
             {
                 var run = await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct);
-                candidates.Add(new Candidate(round, Search.SearchStrategy.Repair, g.Artifact.Code, null, run.Outcome, false, g.LatencyMs, run.WallMs));
-                // A pass is kept even when an earlier candidate passed as many cases and then crashed.
-            if (best is null || run.Passed || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, round);
-                if (run.Passed) break;
+                if (log.Checked(round, g.Artifact, run, g.LatencyMs)) break;
                 (section, feedback) = ("repair-test", run.Feedback);
             }
             if (round == RepairRounds) break;
             replyTokens += asked[^1].CompletionTokens ?? 0;
             if (replyTokens > _settings.MaxTokens)
             {
-                string why = $"repair stopped: the conversation's replies are {replyTokens} tokens, past --llm-max-tokens {_settings.MaxTokens}";
-                candidates[^1] = candidates[^1] with { Failure = candidates[^1].Failure is { } f ? $"{f}; {why}" : why };
+                log.StoppedBecause($"repair stopped: the conversation's replies are {replyTokens} tokens, past --llm-max-tokens {_settings.MaxTokens}");
                 break;
             }
             messages.Add(new ChatMessage(ChatRole.Assistant, reply));
@@ -186,12 +178,7 @@ public sealed class LlmContender : IContender, Search.IRepairable
                 ? _template.Render(section, new Dictionary<string, string?> { ["error"] = feedback, ["target"] = request.Target.Id })
                 : feedback));
         }
-        sw.Stop();
-        if (best is not { } kept)
-            return Generation.Failed($"no round of {candidates.Count} built an artifact; the last: {lastFailure}", sw, invocations)
-                with { Requests = requests, Candidates = candidates };
-        candidates[kept.Seq] = candidates[kept.Seq] with { Chosen = true };
-        return Generation.Success(kept.Artifact with { Contender = Name }, sw, invocations) with { Requests = requests, Candidates = candidates };
+        return log.Finish(Name, sw, invocations, requests, $"no round of {log.Count} built an artifact");
     }
 
     /// <summary>The chat: system instructions, one worked example as a user/assistant turn, then

@@ -40,13 +40,13 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
             var only = new Candidate(0, SearchStrategy.Best, plain.Artifact?.Code, plain.Failure, null, plain.Artifact is not null, plain.LatencyMs, 0);
             return (plain.Artifact is null ? plain : plain with { Artifact = plain.Artifact with { Contender = Name } }) with { Candidates = [only] };
         }
-        var candidates = new List<Candidate>();
+        var log = new CandidateLog(SearchStrategy.Best);
         var invocations = new List<Tools.Invocation>();
         var requests = new List<ModelRequest>();
-        (Artifacts.Artifact Artifact, int Passed, int Seq)? best = null;
-        string? lastFailure = null;
         // A sampler draws in batches that double (1, 2, 4, ...): cheap when an early candidate
-        // passes, near a whole batch's price when none does. The candidates are the same either way.
+        // passes, near a whole batch's price when none does. The candidates are the same either way;
+        // those a batch drew past the kept one are not stored (a one-at-a-time search never drew
+        // them), and their time is in the latency.
         var drawn = new Queue<(Generation Gen, double Ms)>();
         int next = 0, batch = 1;
         for (int j = 0; j < k; j++)
@@ -65,27 +65,9 @@ public sealed class BestOfContender(IContender inner, int k) : IContender
             var (g, generateMs) = drawn.Dequeue();
             invocations.AddRange(g.Invocations);
             requests.AddRange(g.Requests.Select(r => r with { Round = j }));
-            if (g.Artifact is null)
-            {
-                lastFailure = g.Failure;
-                candidates.Add(new Candidate(j, SearchStrategy.Best, null, g.Failure, null, false, generateMs, 0));
-                continue;
-            }
-            var run = await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct);
-            candidates.Add(new Candidate(j, SearchStrategy.Best, g.Artifact.Code, null, run.Outcome, false, generateMs, run.WallMs));
-            // A pass is kept even when an earlier candidate passed as many cases and then crashed.
-            if (best is null || run.Passed || run.Outcome.CasesPassed > best.Value.Passed) best = (g.Artifact, run.Outcome.CasesPassed, j);
-            if (run.Passed) break;
+            if (g.Artifact is null) log.Failed(j, g.Failure, generateMs);
+            else if (log.Checked(j, g.Artifact, await visible.RunAsync(g.Artifact.Code, request.Target.Isa, ct), generateMs)) break;
         }
-        sw.Stop();
-        // Candidates a batch drew past the kept one are not stored (a one-at-a-time search never
-        // drew them); their time is in the latency.
-        if (best is not { } kept)
-            return Generation.Failed($"none of {candidates.Count} candidates gave an artifact; the last: {lastFailure}", sw, invocations)
-                with { Requests = requests, Candidates = candidates };
-        candidates[kept.Seq] = candidates[kept.Seq] with { Chosen = true };
-        // The kept artifact is this contender's: its name, not the inner one's, is in every row.
-        var artifact = kept.Artifact with { Contender = Name, Generation = request.Index };
-        return Generation.Success(artifact, sw, invocations) with { Requests = requests, Candidates = candidates };
+        return log.Finish(Name, sw, invocations, requests, $"none of {log.Count} candidates gave an artifact");
     }
 }
