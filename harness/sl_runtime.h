@@ -29,6 +29,15 @@
  * --expect - from stdin right after the token line, as "E <bytes> <key>" and that many bytes: one
  * line per case holding the 16-hex-digit sl_hash of the expected line under that key, so no
  * expected output is ever a file inside the sandbox, nor in the runner's memory. "Q" quits.
+ *
+ * "O <id> <length> <repeats> <budget ms>" and that many raw bytes runs a whole image the way
+ * --bare runs one (ArtifactRunner's pooled runs, Sandbox/ImageSessions.cs): a child maps it, runs
+ * every case (then the timed repeats, as --time), and the runner sends back what the child printed,
+ * untouched, framed as
+ *   O <id> <exit|signal|error> <value> <capped> <timed out> <wall us> <bytes>   then the bytes
+ * The child gets the limits a --bare run has (--child-cpu S as RLIMIT_CPU, --child-wall-ms W, at
+ * most --child-cap B bytes of output), so the C# side can classify the output exactly as a --bare
+ * run's. --serve none starts a runner with no image of its own; --expect is needed only by F and I.
  */
 #ifndef SL_RUNTIME_H
 #define SL_RUNTIME_H
@@ -39,6 +48,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -356,6 +366,75 @@ static void sl_run_cases(const sl_case_fn *cases, int ncases)
     sl_clean_call(sl_run_cases_body);
 }
 
+/* ---- The stack the cases run on ----
+ * Every test child (--bare, and the runner's "O", "F" and "I" children) runs its cases on one
+ * stack, mapped at start-up before anything else the driver maps, so at the same address in every
+ * mode: a child's frames and the addresses it can compute with are then the same whichever way it
+ * was started and whatever the runner served before (a noisy artifact that wrote past its frame
+ * passed as a --bare run and crashed in the runner when each ran on its own caller's stack). */
+#define SL_CASE_STACK (8 << 20)
+static unsigned char *sl_case_stack;
+
+static void sl_make_case_stack(void)
+{
+    void *p = mmap(NULL, SL_CASE_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) return;
+    sl_case_stack = p;
+    mprotect(sl_case_stack, (size_t)sysconf(_SC_PAGESIZE), PROT_NONE); /* a guard page: overflow faults */
+}
+
+/* Calls fn (which never returns) with the stack pointer at top. */
+static void sl_on_stack(void (*fn)(void), void *top) __attribute__((noreturn));
+#if defined(__x86_64__)
+__asm__(".text\n.p2align 4\n.type sl_on_stack, @function\nsl_on_stack:\n"
+        "  mov %rsi, %rsp\n  and $-16, %rsp\n  xor %ebp, %ebp\n  call *%rdi\n  ud2\n"
+        ".size sl_on_stack, .-sl_on_stack\n");
+#elif defined(__aarch64__)
+__asm__(".text\n.p2align 2\n.type sl_on_stack, %function\nsl_on_stack:\n"
+        "  and x1, x1, #~15\n  mov sp, x1\n  mov x29, xzr\n  mov x30, xzr\n  blr x0\n  brk #0\n"
+        ".size sl_on_stack, .-sl_on_stack\n");
+#elif defined(__riscv) && __riscv_xlen == 64
+__asm__(".text\n.p2align 2\n.type sl_on_stack, @function\nsl_on_stack:\n"
+        "  andi a1, a1, -16\n  mv sp, a1\n  li s0, 0\n  jalr ra, 0(a0)\n  ebreak\n"
+        ".size sl_on_stack, .-sl_on_stack\n");
+#endif
+
+static long long sl_now_ns(void);
+
+static const sl_case_fn *sl_child_cases;
+static int sl_child_ncases;
+static long sl_child_repeats, sl_child_budget;
+
+/* What a test child does once its image is bound: the cases, then the timed repeats (--time). */
+static void __attribute__((noreturn, noinline)) sl_child_body(void)
+{
+    sl_child_setup(sl_child_budget);
+    sl_run_cases(sl_child_cases, sl_child_ncases);
+    if (sl_child_repeats > 0) {
+        sl_quiet = 1;
+        long long t0 = sl_now_ns();
+        for (long r = 0; r < sl_child_repeats; r++)
+            for (int i = 0; i < sl_child_ncases; i++) sl_child_cases[i]();
+        long long t1 = sl_now_ns();
+        sl_quiet = 0;
+        sl_tag();
+        printf("#time %lld %ld\n", t1 - t0, sl_child_repeats);
+    }
+    fflush(stdout);
+    _exit(0);
+}
+
+/* Every test child ends here, on the case stack. */
+static void __attribute__((noreturn)) sl_child_run(const sl_case_fn *cases, int ncases, long repeats, long budget_ms)
+{
+    sl_child_cases = cases;
+    sl_child_ncases = ncases;
+    sl_child_repeats = repeats;
+    sl_child_budget = budget_ms;
+    if (sl_case_stack != NULL) sl_on_stack(sl_child_body, sl_case_stack + SL_CASE_STACK);
+    sl_child_body();
+}
+
 /* CPU time of the thread running the cases (the test child has one), not wall time: what the
  * timed repeats cost does not depend on what else the machine is doing. The thread clock, because
  * under RLIMIT_CPU the process clock only moves at scheduler ticks here (a 20-repeat run read 0). */
@@ -366,8 +445,12 @@ static long long sl_now_ns(void)
     return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+/* What a whole-image child of the runner ("O") may spend: the limits of a --bare run. */
+struct sl_child_limits { long cpu_s, wall_ms, cap; };
+
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
-                    void (*bind)(void *), const char *expect_path, long timeout_ms, int warm);
+                    void (*bind)(void *), const char *expect_path, long timeout_ms, int warm,
+                    const struct sl_child_limits *climits);
 
 /* --debug: the debugging experiment runs the driver under gdb. The cases then run in this process
  * (gdb under qemu-user cannot follow a fork), and gdb stops here first: the image is mapped, so
@@ -380,8 +463,10 @@ __attribute__((noinline, used)) void sl_debug_ready(void) { __asm__ volatile("" 
 static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
                    void *const *imports, int nimports, void (*bind)(void *), void *linked_fn)
 {
+    sl_make_case_stack(); /* before anything else is mapped: the same address in every mode */
     const char *image = NULL, *serve = NULL, *expect = NULL;
     long repeats = 0, timeout_ms = 0;
+    struct sl_child_limits climits = { 0, 0, 1 << 20 };
     int linked = 0, warm = 1, debug = 0, token = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--bare") == 0 && i + 1 < argc) image = argv[++i];
@@ -393,6 +478,9 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
         else if (strcmp(argv[i], "--no-warm") == 0) warm = 0;
         else if (strcmp(argv[i], "--debug") == 0) debug = 1;
         else if (strcmp(argv[i], "--token") == 0) token = 1;
+        else if (strcmp(argv[i], "--child-cpu") == 0 && i + 1 < argc) climits.cpu_s = atol(argv[++i]);
+        else if (strcmp(argv[i], "--child-wall-ms") == 0 && i + 1 < argc) climits.wall_ms = atol(argv[++i]);
+        else if (strcmp(argv[i], "--child-cap") == 0 && i + 1 < argc) climits.cap = atol(argv[++i]);
         else { printf("#error usage: %s (--bare IMAGE | --linked | --serve IMAGE --expect FILE|-) [--token] [--time R] [--timeout-ms T] [--no-warm] [--debug]\n", argv[0]); return 64; }
     }
     if (token) {
@@ -408,9 +496,9 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
     sl_devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
     if (serve != NULL) {
         setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-        if (expect == NULL) { sl_tag(); puts("#error --serve needs --expect FILE"); return 64; }
-        if (sl_load_image(serve, imports, nimports) == NULL) { fflush(stdout); return 65; }
-        return sl_serve(cases, ncases, imports, nimports, bind, expect, timeout_ms, warm);
+        if (strcmp(serve, "none") != 0 && sl_load_image(serve, imports, nimports) == NULL) { fflush(stdout); return 65; }
+        if (climits.cap <= 0 || climits.cap > (1 << 20)) climits.cap = 1 << 20;
+        return sl_serve(cases, ncases, imports, nimports, bind, expect, timeout_ms, warm, &climits);
     }
     setvbuf(stdout, NULL, _IOFBF, 1 << 16);
     if (linked) {
@@ -433,22 +521,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
     }
     pid_t child = fork();
     if (child < 0) { sl_tag(); printf("#error fork: %s\n", strerror(errno)); return 66; }
-    if (child == 0) {
-        sl_child_setup(timeout_ms);
-        sl_run_cases(cases, ncases);
-        if (repeats > 0) {
-            sl_quiet = 1;
-            long long t0 = sl_now_ns();
-            for (long r = 0; r < repeats; r++)
-                for (int i = 0; i < ncases; i++) cases[i]();
-            long long t1 = sl_now_ns();
-            sl_quiet = 0;
-            sl_tag();
-            printf("#time %lld %ld\n", t1 - t0, repeats);
-        }
-        fflush(stdout);
-        _exit(0);
-    }
+    if (child == 0) sl_child_run(cases, ncases, repeats, timeout_ms);
     int status = 0;
     while (waitpid(child, &status, 0) < 0) {
         if (errno != EINTR) { sl_tag(); printf("#error waitpid: %s\n", strerror(errno)); return 66; }
@@ -527,14 +600,119 @@ static unsigned long long sl_hash(unsigned long long key, const char *s)
     return h ^ (h >> 31);
 }
 
+static int sl_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb; (void)flag;
+    if (ftw->level > 0) remove(path);
+    return 0;
+}
+
+/* After each child of the runner: nothing it started, and nothing it wrote, is there for the next
+ * one. kill(-1) reaches every process of this uid in the sandbox's pid namespace but the runner
+ * (and never pid 1): a process that left the child's group (setsid, setpgid) dies here. The
+ * scratch folder is emptied. A --bare run gets both from its sandbox ending. */
+static void sl_after_child(void)
+{
+    /* Only inside a sandbox of its own: a fresh pid namespace (the runner is one of its first
+     * pids) and not root. Run anywhere else, kill(-1) would reach the caller's other processes. */
+    if (getpid() >= 16 || getuid() == 0) return;
+    kill(-1, SIGKILL);
+    /* FTW_MOUNT: the scratch tmpfs only, never a folder bound into it. */
+    nftw("/tmp", sl_rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+}
+
+static long long sl_mono_us(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+/* The output of one whole-image child: static, so the runner makes no mapping after start-up
+ * that a child's own mappings would have to go around. */
+static char sl_image_out[(1 << 20) + 1];
+
+/* "O": one whole image, run as --bare runs it, and the child's output sent back as it was. */
+static void sl_run_image(long long id, const unsigned char *image, size_t len, long repeats, long budget_ms,
+                         const struct sl_child_limits *lim, const sl_case_fn *cases, int ncases,
+                         void *const *imports, int nimports, void (*bind)(void *))
+{
+    int fds[2];
+    if (pipe(fds) != 0) { printf("O %lld error %d 0 0 0 0\n", id, errno); fflush(stdout); return; }
+    fflush(stdout);
+    long long t0 = sl_mono_us();
+    pid_t child = fork();
+    if (child < 0) { printf("O %lld error %d 0 0 0 0\n", id, errno); fflush(stdout); close(fds[0]); close(fds[1]); return; }
+    if (child == 0) {
+        close(fds[0]);
+        dup2(fds[1], 1);
+        close(fds[1]);
+        if (lim->cpu_s > 0) {
+            /* A --bare run's child starts its CPU count at zero under the sandbox's RLIMIT_CPU;
+             * this one gets the same limit (the runner's own covers a whole session). */
+            struct rlimit r = { (rlim_t)lim->cpu_s, (rlim_t)lim->cpu_s };
+            setrlimit(RLIMIT_CPU, &r);
+        }
+        /* As sl_load_image does: the bytes pass through a heap buffer, freed once mapped. */
+        unsigned char *copy = malloc(len + 1);
+        if (copy != NULL) memcpy(copy, image, len);
+        void *entry = sl_map_code(copy != NULL ? copy : image, len, imports, nimports);
+        free(copy);
+        if (entry == NULL) { fflush(stdout); _exit(65); }
+        bind(entry);
+        fflush(stdout);
+        sl_child_run(cases, ncases, repeats, budget_ms);
+    }
+    close(fds[1]);
+    size_t cap = (size_t)lim->cap, got = 0;
+    int capped = 0, timed_out = 0, status = 0, reaped = 0, eof = 0;
+    long long wall_us = lim->wall_ms > 0 ? lim->wall_ms * 1000LL : -1;
+    /* Until the child is gone and its output drained. Past the cap or the wall clock, its whole
+     * group is killed (a --bare run's sandbox is killed whole). */
+    while (!(reaped && eof)) {
+        if (!eof) {
+            struct pollfd pfd = { fds[0], POLLIN, 0 };
+            if (poll(&pfd, 1, 20) > 0) {
+                char sink[4096];
+                ssize_t n = got < cap ? read(fds[0], sl_image_out + got, cap - got) : read(fds[0], sink, sizeof sink);
+                if (n > 0) {
+                    if (got < cap) got += (size_t)n;
+                    if (got >= cap && !capped) { capped = 1; kill(-child, SIGKILL); kill(child, SIGKILL); }
+                } else if (n == 0 || errno != EINTR) eof = 1;
+            }
+        } else if (!reaped) {
+            struct timespec nap = { 0, 2000000 };
+            nanosleep(&nap, NULL);
+        }
+        if (!reaped && waitpid(child, &status, WNOHANG) == child) { reaped = 1; kill(-child, SIGKILL); }
+        if (!reaped && !timed_out && wall_us > 0 && sl_mono_us() - t0 > wall_us) {
+            timed_out = 1;
+            kill(-child, SIGKILL);
+            kill(child, SIGKILL);
+        }
+    }
+    long long took = sl_mono_us() - t0;
+    kill(-child, SIGKILL); /* anything the artifact forked */
+    close(fds[0]);
+    sl_after_child();
+    if (WIFSIGNALED(status)) printf("O %lld signal %d %d %d %lld %zu\n", id, WTERMSIG(status), capped, timed_out, took, got);
+    else printf("O %lld exit %d %d %d %lld %zu\n", id, WEXITSTATUS(status), capped, timed_out, took, got);
+    fwrite(sl_image_out, 1, got, stdout);
+    fflush(stdout);
+}
+
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
-                    void (*bind)(void *), const char *expect_path, long timeout_ms, int warm)
+                    void (*bind)(void *), const char *expect_path, long timeout_ms, int warm,
+                    const struct sl_child_limits *climits)
 {
     size_t elen = 0;
     char *etext = NULL;
     unsigned long long hash_key = 0;
     int hashed = 0; /* with --expect -, the expected lines are hashes (sl_hash) */
-    if (strcmp(expect_path, "-") == 0) {
+    char **expected = NULL;
+    if (expect_path == NULL) {
+        /* Whole images only ("O"): the C# side compares the output, the runner holds no answers. */
+    } else if (strcmp(expect_path, "-") == 0) {
         long long n = -1;
         char head[64];
         if (fgets(head, sizeof head, stdin) == NULL || sscanf(head, "E %lld %llx", &n, &hash_key) != 2 || n < 0 || n > (1 << 24)) { puts("#error --expect -: no \"E <bytes> <key>\" line on stdin"); fflush(stdout); return 65; }
@@ -544,14 +722,17 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         etext[n] = 0;
         elen = (size_t)n;
     } else etext = (char *)sl_read_file(expect_path, &elen);
-    if (etext == NULL) { fflush(stdout); return 65; }
-    char **expected = calloc((size_t)ncases + 1, sizeof *expected);
-    int ne = 0;
-    for (char *line = strtok(etext, "\n"); line && ne < ncases; line = strtok(NULL, "\n")) expected[ne++] = line;
-    if (ne != ncases) { printf("#error %s has %d lines for %d cases\n", expect_path, ne, ncases); fflush(stdout); return 65; }
+    if (expect_path != NULL) {
+        if (etext == NULL) { fflush(stdout); return 65; }
+        expected = calloc((size_t)ncases + 1, sizeof *expected);
+        int ne = 0;
+        for (char *line = strtok(etext, "\n"); line && ne < ncases; line = strtok(NULL, "\n")) expected[ne++] = line;
+        if (ne != ncases) { printf("#error %s has %d lines for %d cases\n", expect_path, ne, ncases); fflush(stdout); return 65; }
+    }
     const size_t cap = 1 << 18;
-    char *out = malloc(cap + 1);
-    char *seen = malloc((size_t)ncases + 1);
+    /* Only for mutants: a runner of whole images maps nothing a child's code mapping must avoid. */
+    char *out = expected != NULL ? malloc(cap + 1) : NULL;
+    char *seen = expected != NULL ? malloc((size_t)ncases + 1) : NULL;
     /* Whole replacement images land in a static buffer, not the heap: the runner's heap then looks
      * the same to every child, whatever came before. */
     static unsigned char replacement[SL_MAX_IMAGE];
@@ -564,6 +745,18 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         long long id = 0, off = -1, len = 0;
         int mask = 0, mode = cmd[0];
         if (mode == 'Q') break;
+        if (mode == 'O') {
+            long reps = 0, budget = 0;
+            if (sscanf(cmd + 1, "%lld %lld %ld %ld", &id, &len, &reps, &budget) != 4 || len < 0 || len > SL_MAX_IMAGE) {
+                printf("#error bad command: %s", cmd);
+                fflush(stdout);
+                continue;
+            }
+            if (fread(replacement, 1, (size_t)len, stdin) != (size_t)len) { puts("#error short image on stdin"); fflush(stdout); return 65; }
+            sl_run_image(id, replacement, (size_t)len, reps, budget, climits, cases, ncases, imports, nimports, bind);
+            continue;
+        }
+        if (expected == NULL) { printf("#error F and I need --expect\n"); fflush(stdout); continue; }
         if (mode == 'F' && sscanf(cmd + 1, "%lld %lld %d", &id, &off, &mask) == 3) {
             if (off >= (long long)sl_image_len) off = -1;
         } else if (mode == 'I' && sscanf(cmd + 1, "%lld %lld", &id, &len) == 2 && len >= 0 && len <= SL_MAX_IMAGE) {
@@ -594,10 +787,7 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
                 __builtin___clear_cache((char *)sl_map_base, (char *)sl_map_base + sl_map_total);
             }
             bind(sl_entry);
-            sl_child_setup(timeout_ms);
-            sl_run_cases(cases, ncases);
-            fflush(stdout);
-            _exit(0);
+            sl_child_run(cases, ncases, 0, timeout_ms);
         }
         close(fds[1]);
         size_t got = 0;
@@ -626,6 +816,7 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         if (!reaped) waitpid(child, &status, 0);
         kill(-child, SIGKILL); /* anything the artifact forked */
         close(fds[0]);
+        sl_after_child();
         out[got] = 0;
 
         int passed = 0;

@@ -45,6 +45,69 @@ public static class BenchCommand
         cmd.Subcommands.Add(NeuralCommand());
         cmd.Subcommands.Add(Corpus());
         cmd.Subcommands.Add(Import());
+        cmd.Subcommands.Add(Trial());
+        return cmd;
+    }
+
+    /// <summary><c>bench trial</c>: the default trial's stage split against a baseline, measured in one run.</summary>
+    private static Command Trial()
+    {
+        var baseline = new Option<string?>("--baseline") { Description = "An older build's sourceless.dll to run as the baseline (e.g. main built in another checkout). Default: this build with every test run in a sandbox of its own (SOURCELESS_RUNS=process)." };
+        var tasks = new Option<string>("--tasks") { Description = "The trial's --tasks.", DefaultValueFactory = _ => "all" };
+        var contenders = new Option<string>("--contenders") { Description = "The trial's --contenders, given to both builds (default: this build's default contenders; an older build's default may differ).", DefaultValueFactory = _ => Contenders.ContenderRegistry.Defaults };
+        var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
+        var keep = new Option<bool>("--keep-work") { Description = "Keep the three run folders (to compare their rows) and print where they are." };
+        var cmd = new Command("trial",
+            "Run the same trial three times, each as its own process: the baseline with an empty driver cache, this build with an empty driver cache, and this build again in a new folder with the cache warm. " +
+            "Prints each run's stage split, the ratios against the baseline, and whether the scores agree.");
+        foreach (var o in new Option[] { baseline, tasks, contenders, json, keep }) cmd.Options.Add(o);
+        cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
+        {
+            string? dll = pr.GetValue(baseline);
+            if (dll is not null && !File.Exists(dll)) throw new UserError($"--baseline {dll}: no such file (give the path of an older build's sourceless.dll)");
+            var args = new List<string> { "--tasks", pr.GetValue(tasks)!, "--contenders", pr.GetValue(contenders)! };
+            string work = Path.Combine("/var/tmp", $"sourceless-bench-trial-{Environment.ProcessId}");
+            try
+            {
+                var sides = await new Bench.TrialBenchmark(work).RunAsync(dll is null ? null : Path.GetFullPath(dll), args, s => Console.Error.WriteLine(s), ct);
+                var (a, b, c2) = (sides[0], sides[1], sides[2]);
+                var same = Bench.TrialBenchmark.CompareScores(a, b);
+                var sameAgain = Bench.TrialBenchmark.CompareScores(b, c2);
+                var stageNames = sides.SelectMany(s => s.Stages.Select(x => x.Stage)).Distinct().ToList();
+                double Stage(Bench.TrialSide s, string n) => s.Stages.Where(x => x.Stage == n).Sum(x => x.Seconds);
+                if (pr.GetValue(json))
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        bench = "trial",
+                        trial_args = args,
+                        sides = sides.Select(s => new { way = s.Way, seconds = Math.Round(s.Seconds, 1), stages = stageNames.ToDictionary(n => n, n => Math.Round(Stage(s, n), 1)) }),
+                        ratio_this_vs_baseline = Math.Round(b.Seconds / a.Seconds, 3),
+                        ratio_second_run_vs_baseline = Math.Round(c2.Seconds / a.Seconds, 3),
+                        scores_equal = new { same = same.Same, total = same.Total, differ = same.Differ },
+                        scores_equal_second_run = new { same = sameAgain.Same, total = sameAgain.Total, differ = sameAgain.Differ },
+                    }));
+                else
+                {
+                    Console.WriteLine("| stage | a: baseline | b: this build | c: second run |");
+                    Console.WriteLine("|---|---:|---:|---:|");
+                    foreach (var n in stageNames)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n} | {Stage(a, n):0.0} | {Stage(b, n):0.0} | {Stage(c2, n):0.0} |"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| **whole process, wall** | **{a.Seconds:0.0}** | **{b.Seconds:0.0}** | **{c2.Seconds:0.0}** |"));
+                    Console.WriteLine();
+                    foreach (var s in sides) Console.WriteLine($"{s.Way}: {s.Folder}");
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"this build / baseline = {b.Seconds / a.Seconds:0.000} (goal <= 0.5)"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"second run / baseline = {c2.Seconds / a.Seconds:0.000} (goal <= 0.333)"));
+                    Console.WriteLine($"scores equal to the baseline's: {same.Same} of {same.Total}{(same.Differ.Count > 0 ? "; differ: " + string.Join("; ", same.Differ) : "")}");
+                    Console.WriteLine($"second run's scores equal to the first's: {sameAgain.Same} of {sameAgain.Total}{(sameAgain.Differ.Count > 0 ? "; differ: " + string.Join("; ", sameAgain.Differ) : "")}");
+                }
+                return 0;
+            }
+            finally
+            {
+                if (pr.GetValue(keep)) Console.Error.WriteLine($"work kept in {work}");
+                else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            }
+        }));
         return cmd;
     }
 

@@ -78,7 +78,7 @@ public sealed class ReliabilityExperiment : IExperiment
         return new ReportSection(Id, Concern, "Reliability vs the compiler",
             $"Each contender generated every task {facts.Generations} times per target; each generation ran the task's hidden tests in the sandbox on its own ISA. " +
             "Determinism asks whether the k generations of the same input are byte-identical. " +
-            $"Limits per run: {Sandbox.SandboxLimits.Default.CpuSeconds} s of CPU (killed by a limit past it) and a {Sandbox.SandboxLimits.Default.WallClock.TotalSeconds:0} s wall clock; " +
+            $"Limits per run: {Sandbox.SandboxLimits.Default.TestCpuSeconds} s of CPU (killed by a limit past it) and a {Sandbox.SandboxLimits.Default.WallClock.TotalSeconds:0} s wall clock; " +
             $"a run that reaches the wall clock is run again with {Harness.ArtifactRunner.ConfirmFactor}x the wall clock, and only that run decides whether it timed out.",
             "score = 100 x (generations passing all hidden tests / generations) x (task-target inputs whose k generations are byte-identical / inputs)",
             ScoreSql, scores,

@@ -17,6 +17,10 @@ public sealed record Outcome(OutcomeKind Kind, int? Signal, int CasesPassed, int
 {
     public bool Passed => Kind == OutcomeKind.Passed;
 
+    /// <summary>Stopped by a clock (wall clock, CPU budget or CPU limit): which cases it reported
+    /// before that depends on the machine's speed, so none of them counts (OutcomeClassifier).</summary>
+    public bool StoppedByClock => Kind == OutcomeKind.TimedOut || (Kind == OutcomeKind.KilledByLimit && Signal is 9 or 24);
+
     public string KindText => Text(Kind);
 
     public static OutcomeKind Parse(string text) => Enum.GetValues<OutcomeKind>().First(k => Text(k) == text);

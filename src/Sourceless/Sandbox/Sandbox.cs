@@ -16,9 +16,10 @@ namespace Sourceless.Sandbox;
 /// </summary>
 public sealed class Sandbox
 {
-    /// <summary>Lowest uid of any pool. Each process takes its own block of 16 uids above it
-    /// (chosen from its pid), one per concurrent run, so NPROC accounting is separate between runs
-    /// and between two Sourceless processes on the same machine.</summary>
+    /// <summary>Lowest uid of any pool. Each process takes its own block of 32 uids above it
+    /// (chosen from its pid): 16 for runs, one per concurrent run, and 16 for the long-lived
+    /// runners of <see cref="ImageRunnerPool"/>, so NPROC accounting is separate between runs,
+    /// between runners, and between two Sourceless processes on the same machine.</summary>
     public const int FirstUid = 61000;
 
     /// <summary>The uids this sandbox runs code as: the whole block, taken in turn, so a run never
@@ -26,7 +27,11 @@ public sealed class Sandbox
     /// its RLIMIT_NPROC and make bwrap's fork fail with EAGAIN).</summary>
     public IReadOnlyList<int> Uids { get; }
 
+    /// <summary>The uids of pooled runners (<see cref="StartPooledSessionAsync"/>), one each.</summary>
+    public IReadOnlyList<int> PoolUids { get; }
+
     private readonly ConcurrentQueue<int> _uids = new();
+    private readonly ConcurrentQueue<int> _poolUids = new();
     private readonly SemaphoreSlim _slots;
     private static readonly bool IsRoot = Environment.UserName == "root" || geteuid() == 0;
 
@@ -44,10 +49,12 @@ public sealed class Sandbox
         _ownUid = !(asCaller ?? !IsRoot);
         _launcher = launcher ?? [];
         _slots = new SemaphoreSlim(concurrency, concurrency);
-        int block = FirstUid + Environment.ProcessId % 500 * 16;
+        int block = FirstUid + Environment.ProcessId % 500 * 32;
         if (concurrency > 16) throw new ArgumentOutOfRangeException(nameof(concurrency), "at most 16 concurrent sandboxes per process");
         Uids = Enumerable.Range(block, 16).ToList();
         foreach (var uid in Uids) _uids.Enqueue(uid);
+        PoolUids = Enumerable.Range(block + 16, 16).ToList();
+        foreach (var uid in PoolUids) _poolUids.Enqueue(uid);
     }
 
     [System.Runtime.InteropServices.DllImport("libc", SetLastError = false)]
@@ -235,6 +242,56 @@ public sealed class Sandbox
             throw;
         }
         return new SandboxSession(process, CommandLine.Format(cmd[0], cmd.Skip(1)), wallClock, () => { _uids.Enqueue(uid); _slots.Release(); });
+    }
+
+    /// <summary>
+    /// Starts a long-lived runner for <see cref="ImageRunnerPool"/>: the namespaces, uid rules and
+    /// rlimits of a session, under a pool uid of its own, and without a slot: it is idle most of
+    /// its life, and each request it serves takes a slot (<see cref="SlotAsync"/>) while it runs.
+    /// Null when every pool uid is taken.
+    /// </summary>
+    public SandboxSession? StartPooledSessionAsync(SandboxRequest request, TimeSpan wallClock)
+    {
+        if (!_poolUids.TryDequeue(out int uid)) return null;
+        var limits = Limits with { CpuSeconds = (int)Math.Max(Limits.CpuSeconds, wallClock.TotalSeconds + 1) };
+        var cmd = BuildCommand(request, uid, limits);
+        var process = new Process { StartInfo = StartInfo(cmd) };
+        try
+        {
+            process.Start();
+        }
+        catch
+        {
+            process.Dispose();
+            _poolUids.Enqueue(uid);
+            throw;
+        }
+        return new SandboxSession(process, CommandLine.Format(cmd[0], cmd.Skip(1)), wallClock, () => _poolUids.Enqueue(uid)) { Uid = uid };
+    }
+
+    /// <summary>One of the sandbox's slots, held until disposed: what a pooled runner's request
+    /// takes, so pooled and one-off runs share the same bound on concurrent work.</summary>
+    public async Task<IDisposable> SlotAsync(CancellationToken ct)
+    {
+        await _slots.WaitAsync(ct);
+        return new SlotLease(_slots);
+    }
+
+    private sealed class SlotLease(SemaphoreSlim slots) : IDisposable
+    {
+        private int _released;
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+        }
+    }
+
+    /// <summary>The command line a one-off run of this request would have, under this uid: what a
+    /// pooled run stores, so every stored run names a command that reproduces it alone.</summary>
+    public string CommandLineOf(SandboxRequest request, int uid)
+    {
+        var cmd = BuildCommand(request, uid);
+        return CommandLine.Format(cmd[0], cmd.Skip(1));
     }
 
     internal static bool IsTransientStartFailure(SandboxResult r) =>

@@ -5,6 +5,11 @@ namespace Sourceless.Sandbox;
 public sealed record SandboxLimits
 {
     public int CpuSeconds { get; init; } = 5;
+    /// <summary>RLIMIT_CPU of one run of an artifact's tests (Harness.ArtifactRunner), when lower
+    /// than <see cref="CpuSeconds"/>. The slowest built-in task's whole test run takes 2.2 ms of CPU
+    /// under qemu, so a second is some 450 times that: only a hang reaches it, and a hang then
+    /// costs a second, not five (19 hung runs were 98 s of the default trial's CPU).</summary>
+    public int TestCpuSeconds { get; init; } = 1;
     /// <summary>Address space (RLIMIT_AS). qemu-user runs a guest in under 256 MiB here; 1 GiB
     /// leaves room and still refuses a 4 GB allocation.
     /// A negative value means unlimited: only for sanitizer builds, whose shadow memory reserves

@@ -14,6 +14,10 @@ public sealed class SandboxSession : IAsyncDisposable
     public string CommandLine { get; }
     public Stream Input => _process.StandardInput.BaseStream;
     public StreamReader Output => _process.StandardOutput;
+    /// <summary>Stdout as bytes, for a reader that never touches <see cref="Output"/>.</summary>
+    public Stream OutputStream => _process.StandardOutput.BaseStream;
+    /// <summary>The uid the session's program runs as (as root; otherwise the caller's).</summary>
+    public int Uid { get; init; }
     /// <summary>Cancelled when the session's wall clock runs out (the process is then killed).</summary>
     public CancellationToken Deadline => _deadline.Token;
 

@@ -54,7 +54,7 @@ public sealed class TrialRunner(TrialOptions options)
         Console.Error.WriteLine($"{(resuming ? "resuming" : "trial")} in {folder}{shardNote}: {tasks.Count} tasks x {facts.Contenders.Count} contenders x {targets.Count} targets, k={facts.Generations}, seed {facts.Seed}");
 
         int jobs = Math.Clamp(options.Jobs, 1, 16);
-        var services = new TrialServices(Path.Combine(folder, "work"), jobs);
+        await using var services = new TrialServices(Path.Combine(folder, "work"), jobs);
         var contenders = ContenderRegistry.Parse(string.Join(',', facts.Contenders), services.Contenders, facts.KindSettings, services.Workspace.Dir("fewshot-cache"));
 
         // Stage: setup.
@@ -155,6 +155,7 @@ public sealed class TrialRunner(TrialOptions options)
 
     private void Stage(string name, Stopwatch sw, int items, TrialStore store)
     {
+        store.Flush(); // the stage's last batch of rows belongs to its time
         double s = sw.Elapsed.TotalSeconds;
         _stages.Add((name, s, items));
         store.RecordStage(name, s, items);

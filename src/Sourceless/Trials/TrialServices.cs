@@ -7,8 +7,12 @@ using Sourceless.Tools;
 namespace Sourceless.Trials;
 
 /// <summary>The wiring of one run: a workspace folder and the services built on it.</summary>
-public sealed class TrialServices
+public sealed class TrialServices : IAsyncDisposable
 {
+    /// <summary>SOURCELESS_RUNS=process runs every bare image in a sandbox of its own, as before
+    /// pooled runners (the baseline of 'sourceless bench trial'); anything else pools them.</summary>
+    public static bool PooledRunsByDefault => Environment.GetEnvironmentVariable("SOURCELESS_RUNS") != "process";
+
     public Workspace Workspace { get; }
     public ToolRunner Tools { get; }
     public ImportTable Imports { get; }
@@ -25,7 +29,8 @@ public sealed class TrialServices
     /// <param name="sandbox">The sandbox to run in; by default one of <paramref name="jobs"/> slots
     /// with <paramref name="limits"/> (a test may give one that runs as a non-root user).</param>
     /// <param name="driverCache">The built-driver cache (default: the machine's, HarnessBuilder.DriverCacheDir).</param>
-    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null, Sandbox.Sandbox? sandbox = null, string? driverCache = null)
+    /// <param name="pooledRuns">Bare runs through pooled runners (default: <see cref="PooledRunsByDefault"/>).</param>
+    public TrialServices(string workFolder, int jobs, SandboxLimits? limits = null, Sandbox.Sandbox? sandbox = null, string? driverCache = null, bool? pooledRuns = null)
     {
         Jobs = jobs;
         Workspace = new Workspace(workFolder);
@@ -34,9 +39,12 @@ public sealed class TrialServices
         LibDep = new LibDep(Workspace, Tools);
         Harness = new HarnessBuilder(Workspace, Tools, LibDep, Imports) { DriverCache = driverCache ?? HarnessBuilder.DriverCacheDir };
         Sandbox = sandbox ?? new Sandbox.Sandbox(limits ?? SandboxLimits.Default, jobs);
-        Runner = new ArtifactRunner(Harness, Sandbox);
+        Runner = new ArtifactRunner(Harness, Sandbox, pooledRuns ?? PooledRunsByDefault);
         Untrusted = new UntrustedBuild(Sandbox, Tools);
         Planner = new TestPlanner(Harness, Runner, Tools, Untrusted);
         Contenders = new ContenderServices(Tools, new FlatImageLinker(Tools, Imports), Harness, Untrusted);
     }
+
+    /// <summary>Closes the pooled runners (idle ones close by themselves after a few seconds).</summary>
+    public ValueTask DisposeAsync() => Runner.DisposeAsync();
 }

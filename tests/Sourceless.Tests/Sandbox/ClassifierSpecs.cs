@@ -98,4 +98,22 @@ public sealed class ClassifierSpecs : IDisposable
         Assert.Equal(OutcomeKind.KilledByLimit, limit.Kind);
         Assert.Contains("CPU", limit.Detail);
     }
+
+    [Fact]
+    public void A_run_stopped_by_a_clock_counts_no_passed_case()
+    {
+        // How many cases a run reported before a clock stopped it depends on the machine's speed:
+        // counted, the same seed would not give the same rows.
+        string[] expected = ["3", "0", "7"];
+        foreach (var (stdout, timedOut) in new[] { ("@0 3\n@1 0\n#status signal 9\n", false), ("@0 3\n@1 0\n#status signal 24\n", false),
+                     ("@0 3\n@1 0\n#status signal 27\n", false), ("@0 3\n@1 0\n", true) })
+        {
+            var o = OutcomeClassifier.Classify(new SandboxResult(0, stdout, "", timedOut, false, 5, "cmd"), expected);
+            Assert.True(o.StoppedByClock, o.ToString());
+            Assert.Equal(0, o.CasesPassed);
+        }
+        // A crash is not a clock: the cases before it count.
+        var crash = OutcomeClassifier.Classify(new SandboxResult(0, "@0 3\n@1 0\n#status signal 11\n", "", false, false, 5, "cmd"), expected);
+        Assert.Equal((OutcomeKind.Crashed, 2, false), (crash.Kind, crash.CasesPassed, crash.StoppedByClock));
+    }
 }

@@ -28,7 +28,7 @@ public sealed class ReferenceChecker(TrialServices services, IReadOnlyList<Targe
 
     /// <summary>A sanitized run's budget: a function that loops on an input costs this (and the
     /// sandbox's 4x confirmation), not the trial's default.</summary>
-    private static SandboxLimits RunLimits(SandboxLimits basis) => basis with { AddressSpaceBytes = -1, CpuSeconds = 4, WallClock = TimeSpan.FromSeconds(6) };
+    private static SandboxLimits RunLimits(SandboxLimits basis) => basis with { AddressSpaceBytes = -1, CpuSeconds = 4, TestCpuSeconds = 4, WallClock = TimeSpan.FromSeconds(6) };
 
     private static readonly bool Trace = Environment.GetEnvironmentVariable("SOURCELESS_IMPORT_TRACE") == "1";
 
