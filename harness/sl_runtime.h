@@ -47,6 +47,7 @@
 #endif
 #include <ctype.h>
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <signal.h>
@@ -76,6 +77,10 @@ extern void __stack_chk_fail(void);
 #define SL_MAX_IMAGE (1 << 20)
 
 static int sl_quiet;
+
+/* Set by --sandboxed, which only the C# side's sandbox requests pass (Harness/ArtifactRunner.cs,
+ * Sandbox/PersistentRunner.cs): the runner may then clean up after each child (sl_after_child). */
+static int sl_sandboxed;
 
 /* The protocol token (see the header comment); empty without --token. */
 static char sl_token[80];
@@ -478,6 +483,7 @@ static int sl_main(int argc, char **argv, const sl_case_fn *cases, int ncases,
         else if (strcmp(argv[i], "--no-warm") == 0) warm = 0;
         else if (strcmp(argv[i], "--debug") == 0) debug = 1;
         else if (strcmp(argv[i], "--token") == 0) token = 1;
+        else if (strcmp(argv[i], "--sandboxed") == 0) sl_sandboxed = 1;
         else if (strcmp(argv[i], "--child-cpu") == 0 && i + 1 < argc) climits.cpu_s = atol(argv[++i]);
         else if (strcmp(argv[i], "--child-wall-ms") == 0 && i + 1 < argc) climits.wall_ms = atol(argv[++i]);
         else if (strcmp(argv[i], "--child-cap") == 0 && i + 1 < argc) climits.cap = atol(argv[++i]);
@@ -602,23 +608,62 @@ static unsigned long long sl_hash(unsigned long long key, const char *s)
 
 static int sl_rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
 {
-    (void)sb; (void)flag;
-    if (ftw->level > 0) remove(path);
+    (void)sb;
+    if (flag == FTW_DNR) chmod(path, 0700); /* an artifact's chmod 000: the next pass gets in */
+    else if (ftw->level > 0) remove(path);
     return 0;
+}
+
+/* Whether a folder holds nothing (or cannot be read: then it counts as not empty). */
+static int sl_dir_empty(const char *path)
+{
+    DIR *d = opendir(path);
+    if (d == NULL) return 0;
+    struct dirent *e;
+    int empty = 1;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) { empty = 0; break; }
+    closedir(d);
+    return empty;
 }
 
 /* After each child of the runner: nothing it started, and nothing it wrote, is there for the next
  * one. kill(-1) reaches every process of this uid in the sandbox's pid namespace but the runner
  * (and never pid 1): a process that left the child's group (setsid, setpgid) dies here. The
- * scratch folder is emptied. A --bare run gets both from its sandbox ending. */
-static void sl_after_child(void)
+ * scratch folders are emptied; returns 0 when something could not be removed, and the runner then
+ * retires (its next request finds it gone and is run in a sandbox of its own). SysV and POSIX IPC
+ * objects are not removed: a later artifact would have to look for them on purpose. A --bare run
+ * gets all of this from its sandbox ending. */
+static int sl_after_child(void)
 {
-    /* Only inside a sandbox of its own: a fresh pid namespace (the runner is one of its first
-     * pids) and not root. Run anywhere else, kill(-1) would reach the caller's other processes. */
-    if (getpid() >= 16 || getuid() == 0) return;
+    /* Only inside a sandbox of its own: asked for, a fresh pid namespace (the runner is one of its
+     * first pids) and not root. Run anywhere else, kill(-1) would reach the caller's processes. */
+    if (!sl_sandboxed || getpid() >= 16 || getuid() == 0) return 1;
     kill(-1, SIGKILL);
-    /* FTW_MOUNT: the scratch tmpfs only, never a folder bound into it. */
-    nftw("/tmp", sl_rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+    static const char *const scratch[] = { "/tmp", "/dev/shm" };
+    for (int i = 0; i < 2; i++) {
+        /* FTW_MOUNT: the scratch tmpfs only, never a folder bound into it. Twice: a folder the
+         * artifact made unreadable is opened up on the first pass and emptied on the second. */
+        if (sl_dir_empty(scratch[i])) continue;
+        nftw(scratch[i], sl_rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+        nftw(scratch[i], sl_rm_entry, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+        if (!sl_dir_empty(scratch[i])) return 0;
+    }
+    return 1;
+}
+
+/* Writes all of buf to fd 1 without stdio: what a child printed never passes through (nor stays
+ * in) the runner's stdout buffer, which every later child would copy. */
+static void sl_write_all(const void *buf, size_t n)
+{
+    const char *p = buf;
+    while (n > 0) {
+        ssize_t w = write(1, p, n);
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) _exit(66);
+        p += w;
+        n -= (size_t)w;
+    }
 }
 
 static long long sl_mono_us(void)
@@ -669,6 +714,7 @@ static void sl_run_image(long long id, const unsigned char *image, size_t len, l
     long long wall_us = lim->wall_ms > 0 ? lim->wall_ms * 1000LL : -1;
     /* Until the child is gone and its output drained. Past the cap or the wall clock, its whole
      * group is killed (a --bare run's sandbox is killed whole). */
+    int killed_others = 0;
     while (!(reaped && eof)) {
         if (!eof) {
             struct pollfd pfd = { fds[0], POLLIN, 0 };
@@ -685,20 +731,30 @@ static void sl_run_image(long long id, const unsigned char *image, size_t len, l
             nanosleep(&nap, NULL);
         }
         if (!reaped && waitpid(child, &status, WNOHANG) == child) { reaped = 1; kill(-child, SIGKILL); }
-        if (!reaped && !timed_out && wall_us > 0 && sl_mono_us() - t0 > wall_us) {
+        /* The child is gone but its pipe is still open: something it started left its group and
+         * holds it. Everything else of this uid dies (inside a sandbox), and the pipe closes. */
+        if (reaped && !eof && !killed_others) { killed_others = 1; (void)sl_after_child(); }
+        if (!timed_out && wall_us > 0 && sl_mono_us() - t0 > wall_us) {
             timed_out = 1;
             kill(-child, SIGKILL);
             kill(child, SIGKILL);
+            if (reaped) eof = 1; /* nothing it started may hold the runner past the wall clock */
         }
     }
     long long took = sl_mono_us() - t0;
     kill(-child, SIGKILL); /* anything the artifact forked */
     close(fds[0]);
-    sl_after_child();
-    if (WIFSIGNALED(status)) printf("O %lld signal %d %d %d %lld %zu\n", id, WTERMSIG(status), capped, timed_out, took, got);
-    else printf("O %lld exit %d %d %d %lld %zu\n", id, WEXITSTATUS(status), capped, timed_out, took, got);
-    fwrite(sl_image_out, 1, got, stdout);
+    int clean = sl_after_child();
+    char head[160];
+    int hn = WIFSIGNALED(status)
+        ? snprintf(head, sizeof head, "O %lld signal %d %d %d %lld %zu\n", id, WTERMSIG(status), capped, timed_out, took, got)
+        : snprintf(head, sizeof head, "O %lld exit %d %d %d %lld %zu\n", id, WEXITSTATUS(status), capped, timed_out, took, got);
     fflush(stdout);
+    sl_write_all(head, (size_t)hn);
+    sl_write_all(sl_image_out, got);
+    /* What this child printed (its token-tagged answers) must not be in the next child's copy. */
+    memset(sl_image_out, 0, got);
+    if (!clean) _exit(0); /* retire: a scratch folder could not be emptied */
 }
 
 static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, int nimports,
@@ -754,6 +810,7 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
             }
             if (fread(replacement, 1, (size_t)len, stdin) != (size_t)len) { puts("#error short image on stdin"); fflush(stdout); return 65; }
             sl_run_image(id, replacement, (size_t)len, reps, budget, climits, cases, ncases, imports, nimports, bind);
+            memset(replacement, 0, (size_t)len); /* one contender's bytes are not in the next child's copy */
             continue;
         }
         if (expected == NULL) { printf("#error F and I need --expect\n"); fflush(stdout); continue; }
@@ -816,7 +873,7 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         if (!reaped) waitpid(child, &status, 0);
         kill(-child, SIGKILL); /* anything the artifact forked */
         close(fds[0]);
-        sl_after_child();
+        (void)sl_after_child();
         out[got] = 0;
 
         int passed = 0;
@@ -850,6 +907,8 @@ static int sl_serve(const sl_case_fn *cases, int ncases, void *const *imports, i
         const char *outcome = sl_outcome(status, capped, passed, ncases, &sig);
         printf("R %lld %s %d %d %lld\n", id, outcome, sig, passed, fault);
         fflush(stdout);
+        memset(out, 0, got + 1); /* this mutant's lines are not in the next one's copy */
+        if (mode == 'I') memset(replacement, 0, (size_t)len);
     }
     return 0;
 }

@@ -59,7 +59,7 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
                 // No warm-up: it would leave the cases' inputs on the runner's heap, and code that
                 // computes with an address (an input's pointer, a stale register) would see another
                 // heap than a one-off run's. Under qemu it saves little (15 vs 18 ms a run).
-                ["--serve", "none", "--no-warm", "--token", "--child-cpu", Inv(l.CpuSeconds), "--child-wall-ms", Inv((long)l.WallClock.TotalMilliseconds),
+                ["--serve", "none", "--no-warm", "--sandboxed", "--token", "--child-cpu", Inv(l.CpuSeconds), "--child-wall-ms", Inv((long)l.WallClock.TotalMilliseconds),
                  "--child-cap", Inv(l.OutputBytes)], [], libDepVersion, token),
             code, timeRepeats, timeoutMs, uid => sandbox.CommandLineOf(bare, uid), ct);
         return raw is null ? null : new Execution(OutcomeClassifier.Classify(raw, plan.Expected), raw);

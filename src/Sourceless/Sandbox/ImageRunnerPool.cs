@@ -36,16 +36,24 @@ public sealed class ImageRunnerPool(Sandbox sandbox) : IAsyncDisposable
         byte[] image, int repeats, int budgetMs, Func<int, string> commandLine, CancellationToken ct)
     {
         using var slot = await sandbox.SlotAsync(ct);
-        var runner = Rent(key) ?? await StartAsync(sessionRequest, ct);
-        if (runner is null) return null;
-        var result = await runner.RunAsync(image, repeats, budgetMs, sandbox.Limits, ct);
-        if (result is null)
+        ImageRunner? runner = null;
+        try
         {
-            await runner.DisposeAsync();
-            return null;
+            runner = Rent(key) ?? await StartAsync(sessionRequest, ct);
+            if (runner is null) return null;
+            var result = await runner.RunAsync(image, repeats, budgetMs, sandbox.Limits, ct);
+            if (result is null) return null; // broken: disposed below
+            var (kept, uid) = (runner, runner.Uid);
+            runner = null;
+            await ReturnAsync(key, kept);
+            return result with { CommandLine = commandLine(uid) };
         }
-        await ReturnAsync(key, runner);
-        return result with { CommandLine = commandLine(runner.Uid) };
+        finally
+        {
+            // A runner that broke, or was mid-request when the caller cancelled, never goes back:
+            // disposing it gives its uid back to the pool.
+            if (runner is not null) await runner.DisposeAsync();
+        }
     }
 
     private ImageRunner? Rent(string key)
@@ -65,17 +73,21 @@ public sealed class ImageRunnerPool(Sandbox sandbox) : IAsyncDisposable
     private async Task<ImageRunner?> StartAsync(Func<CancellationToken, Task<SandboxRequest>> sessionRequest, CancellationToken ct)
     {
         var request = await sessionRequest(ct);
-        var session = sandbox.StartPooledSessionAsync(request, Lifetime);
-        if (session is null)
+        SandboxSession? session;
+        try
         {
-            // Every pool uid is with a runner: close the one idle longest and try once more.
-            int idle;
-            lock (_lock) idle = _idle.Count;
-            await TrimAsync(Math.Max(0, idle - 1));
             session = sandbox.StartPooledSessionAsync(request, Lifetime);
-            if (session is null) return null;
+            if (session is null)
+            {
+                // Every pool uid is with a runner: close the one idle longest and try once more.
+                int idle;
+                lock (_lock) idle = _idle.Count;
+                await TrimAsync(Math.Max(0, idle - 1));
+                session = sandbox.StartPooledSessionAsync(request, Lifetime);
+            }
         }
-        return await ImageRunner.StartAsync(session, ct);
+        catch (System.ComponentModel.Win32Exception) { return null; } // bwrap would not start: the one-off run says so
+        return session is null ? null : await ImageRunner.StartAsync(session, ct);
     }
 
     private async Task ReturnAsync(string key, ImageRunner runner)
@@ -170,16 +182,24 @@ internal sealed class ImageRunner : IAsyncDisposable
         var runner = new ImageRunner(session, DriverReport.NewToken());
         using var guard = CancellationTokenSource.CreateLinkedTokenSource(ct, session.Deadline);
         guard.CancelAfter(StartTime);
+        bool ready = false;
         try
         {
             await session.Input.WriteAsync(Encoding.ASCII.GetBytes($"T {runner._token}\n"), guard.Token);
             await session.Input.FlushAsync(guard.Token);
             while (await runner.ReadLineAsync(guard.Token) is { } line)
-                if (line == "#ready") return runner;
+                if (line == "#ready")
+                {
+                    ready = true;
+                    return runner;
+                }
         }
         catch (IOException) { }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested) { }
-        await runner.DisposeAsync();
+        finally
+        {
+            if (!ready) await runner.DisposeAsync(); // the caller's cancellation included
+        }
         return null;
     }
 

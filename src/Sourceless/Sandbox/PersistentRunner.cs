@@ -81,7 +81,7 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     private async Task<int> SessionAsync(TestPlan plan, Isa isa, string driver, string image, byte[] expect, List<Mutant> batch,
         int timeoutMs, bool warm, Dictionary<long, MutantResult> results, CancellationToken ct)
     {
-        var args = new List<string> { "--serve", image, "--expect", "-", "--token", "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
+        var args = new List<string> { "--serve", image, "--expect", "-", "--sandboxed", "--token", "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
         if (!warm) args.Add("--no-warm");
         var request = await runner.RequestAsync(plan, isa, driver, args, [image], LibDep.Current, ct);
         // Budget: every mutant may reach its wall-clock backstop (4x its CPU budget + 0.5 s), plus start-up.

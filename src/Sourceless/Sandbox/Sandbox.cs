@@ -16,11 +16,16 @@ namespace Sourceless.Sandbox;
 /// </summary>
 public sealed class Sandbox
 {
-    /// <summary>Lowest uid of any pool. Each process takes its own block of 32 uids above it
-    /// (chosen from its pid): 16 for runs, one per concurrent run, and 16 for the long-lived
-    /// runners of <see cref="ImageRunnerPool"/>, so NPROC accounting is separate between runs,
-    /// between runners, and between two Sourceless processes on the same machine.</summary>
+    /// <summary>Lowest uid of any pool. Each sandbox takes its own block of 32 uids above it
+    /// (chosen from its process's pid and its own number in that process): 16 for runs, one per
+    /// concurrent run, and 16 for the long-lived runners of <see cref="ImageRunnerPool"/>, so NPROC
+    /// accounting, and a runner's kill(-1), are separate between runs, between runners, between
+    /// sandboxes of one process (a test run holds many) and between two Sourceless processes.</summary>
     public const int FirstUid = 61000;
+
+    /// <summary>The nobody user, never in a block.</summary>
+    private const int Nobody = 65534;
+    private static int _instances;
 
     /// <summary>The uids this sandbox runs code as: the whole block, taken in turn, so a run never
     /// starts under the uid whose previous processes may still be dying (they would count against
@@ -49,7 +54,9 @@ public sealed class Sandbox
         _ownUid = !(asCaller ?? !IsRoot);
         _launcher = launcher ?? [];
         _slots = new SemaphoreSlim(concurrency, concurrency);
-        int block = FirstUid + Environment.ProcessId % 500 * 32;
+        int instance = Interlocked.Increment(ref _instances) - 1;
+        int block = FirstUid + (Environment.ProcessId % 100 * 10 + instance % 10) * 32;
+        if (block <= Nobody && Nobody < block + 32) block += 32;
         if (concurrency > 16) throw new ArgumentOutOfRangeException(nameof(concurrency), "at most 16 concurrent sandboxes per process");
         Uids = Enumerable.Range(block, 16).ToList();
         foreach (var uid in Uids) _uids.Enqueue(uid);

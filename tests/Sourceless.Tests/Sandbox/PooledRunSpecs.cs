@@ -95,20 +95,86 @@ public sealed class PooledRunSpecs : IDisposable
         var leaver = await ImageAsync(Images.X86Syscalls + """
             int add_sat(int a, int b)
             {
-                if (sc(57 /* fork */, 0, 0, 0) == 0) { sc(112 /* setsid */, 0, 0, 0); for (;;) __asm__ volatile (""); }
+                if (sc(57 /* fork */, 0, 0, 0) == 0)
+                {
+                    sc(112 /* setsid */, 0, 0, 0);
+                    sc(157 /* prctl */, 15 /* PR_SET_NAME */, (long)"sl-leaver", 0);
+                    for (;;) __asm__ volatile ("");
+                }
                 return a + b;
             }
             """, "add_sat", Isa.X86_64, ct);
         await _pooled.Runner.RunBareAsync(plan, Isa.X86_64, leaver, ct);
         var honest = await ImageAsync(Reference("add_sat"), "add_sat", Isa.X86_64, ct);
         Assert.Equal(OutcomeKind.Passed, (await _pooled.Runner.RunBareAsync(plan, Isa.X86_64, honest, ct)).Outcome.Kind);
-        // One runner is idle now, and it is the only process left of the pool's uids (as root the
-        // sandbox's pid 1 belongs to root).
+        // None of the processes it left behind is alive (they name themselves sl-leaver), and one
+        // runner is idle: the only process left of this sandbox's pool uids (as root the sandbox's
+        // pid 1 belongs to root).
+        Assert.Equal(0, SandboxProcesses.Named("sl-leaver"));
         Assert.Equal(1, ProcessesOf(_pooled.Sandbox.PoolUids));
         await _pooled.Runner.CloseIdleAsync();
         var deadline = Stopwatch.StartNew();
         while (ProcessesOf(_pooled.Sandbox.PoolUids) > 0 && deadline.Elapsed < TimeSpan.FromSeconds(10)) await System.Threading.Tasks.Task.Delay(100, ct);
         Assert.Equal(0, ProcessesOf(_pooled.Sandbox.PoolUids));
+    }
+
+    /// <summary>Searches its own memory (every readable and writable mapping, from /proc/self/maps)
+    /// for protocol lines, "~" + 24 hex digits + "~@" + a case's report + newline, and prints each
+    /// it finds before returning a wrong answer: a replay of an earlier run's answers, if any
+    /// were left in the runner that it is a copy of.</summary>
+    private const string Replayer = Images.X86Syscalls + """
+        static int hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+        static unsigned long parse(const char *p, const char **end)
+        {
+            unsigned long v = 0;
+            for (;; p++) { int d = *p >= 'a' ? *p - 'a' + 10 : *p - '0'; if (!hex(*p)) break; v = v * 16 + (unsigned long)d; }
+            *end = p;
+            return v;
+        }
+        int add_sat(int a, int b)
+        {
+            char maps[16384]; /* on the stack: a bare image has no writable data */
+            long fd = sc(2, (long)"/proc/self/maps", 0, 0);
+            if (fd < 0) return a + b + 1;
+            long n = 0, r;
+            while (n < (long)sizeof maps - 1 && (r = sc(0, fd, (long)(maps + n), (long)sizeof maps - 1 - n)) > 0) n += r;
+            sc(3, fd, 0, 0);
+            maps[n] = 0;
+            for (const char *line = maps; *line; ) {
+                const char *p;
+                unsigned long lo = parse(line, &p), hi = parse(p + 1, &p);
+                int rw = p[1] == 'r' && p[2] == 'w';
+                for (; *line && *line != '\n'; line++) { }
+                if (*line) line++;
+                if (!rw || hi - lo > (4ul << 20)) continue; /* not the 8 MiB case stack: the budget is 1 s */
+                for (const char *m = (const char *)lo; m + 32 < (const char *)hi; m++) {
+                    if (m[0] != '~' || m[25] != '~' || m[26] != '@') continue;
+                    int ok = 1;
+                    for (int k = 1; k < 25; k++) ok &= hex(m[k]);
+                    if (!ok) continue;
+                    const char *e = m + 27;
+                    while (e < (const char *)hi && *e != '\n' && *e != '~' && *e != 0 && e - m < 200) e++;
+                    if (e < (const char *)hi && *e == '\n' && e - m > 28) sc(1, 1, (long)m, e - m + 1);
+                }
+            }
+            return a + b + 1;
+        }
+        """;
+
+    [Fact(Timeout = 120_000)]
+    public async Task No_run_can_read_an_earlier_runs_answers_from_its_runner()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var plan = await PlanAsync("add_sat", ct);
+        var honest = await ImageAsync(Reference("add_sat"), "add_sat", Isa.X86_64, ct);
+        var replayer = await ImageAsync(Replayer, "add_sat", Isa.X86_64, ct);
+        // The honest run leaves its answers nowhere in the runner; the replayer, run next in the
+        // same runner, finds none to print, and fails as it does in a sandbox of its own.
+        Assert.Equal(OutcomeKind.Passed, (await _pooled.Runner.RunBareAsync(plan, Isa.X86_64, honest, ct)).Outcome.Kind);
+        var pooled = await _pooled.Runner.RunBareAsync(plan, Isa.X86_64, replayer, ct);
+        var alone = await _oneOff.Runner.RunBareAsync(plan, Isa.X86_64, replayer, ct);
+        Assert.Equal(OutcomeKind.WrongOutput, alone.Outcome.Kind);
+        Assert.Equal(alone.Outcome, pooled.Outcome);
     }
 
     [Fact(Timeout = 120_000)]

@@ -21,4 +21,20 @@ public static class SandboxProcesses
         }
         return count;
     }
+
+    /// <summary>Processes whose name (/proc/PID/comm) is <paramref name="name"/>.</summary>
+    public static int Named(string name)
+    {
+        int count = 0;
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(dir, "comm")).Trim() == name) count++;
+            }
+            catch (IOException) { }
+            catch (UnauthorizedAccessException) { }
+        }
+        return count;
+    }
 }
