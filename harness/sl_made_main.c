@@ -1,8 +1,9 @@
 /* The loader of a binary made by `sourceless make`: maps the model's bare image behind the import
- * table (harness/sl_runtime.h, the same contract as every artifact) and calls its entry,
+ * table (harness/sl_runtime.c, the same contract as every artifact) and calls its entry,
  * `int NAME(void)`, whose return value becomes the exit status. The image is compiled in from
  * made_image.h; `--image FILE` runs another image instead (the report card's bit flips). */
-#include "sl_runtime.h"
+/* The runtime's source, not only its interface: this program uses its loader and child set-up. */
+#include "sl_runtime.c"
 #include "made_image.h"
 
 int main(int argc, char **argv)

@@ -18,7 +18,7 @@ public static class DriverSource
         var sig = task.Signature;
         var sb = new StringBuilder();
         sb.AppendLine(CultureInfo.InvariantCulture, $"/* Sourceless driver for task {task.Name}: generated, do not edit. */");
-        // Before any system header (task.h includes some): sl_runtime.h needs GNU ucontext names.
+        // Before any system header (task.h includes some): the GNU names of the import table.
         sb.AppendLine("#define _GNU_SOURCE");
         sb.AppendLine("#include \"task.h\"");
         sb.AppendLine("#include \"sl_runtime.h\"");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using Sourceless.Tasks;
 using Sourceless.Targets;
 using Sourceless.Tools;
@@ -7,8 +8,9 @@ namespace Sourceless.Harness;
 
 /// <summary>
 /// Builds the trusted drivers: per task version, task.h and driver.c are written once; per ISA
-/// the bare driver (loads an image file) is compiled once by that ISA's gcc and linked against
-/// libdep. Linked drivers (a function object linked in) serve the reference builds.
+/// the bare driver (loads an image file) is compiled once by that ISA's gcc, with the runtime
+/// object (harness/sl_runtime.c, compiled once per ISA) and libdep. Linked drivers (a function
+/// object linked in) serve the reference builds.
 /// </summary>
 public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep libDep, ImportTable imports)
 {
@@ -30,6 +32,11 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         Workspace.WriteIfChanged(Path.Combine(dir, "driver.c"), DriverSource.Generate(task, cases, imports));
         return dir;
     }
+
+    /// <summary>The runtime's interface and its source: a driver is built from both (the object
+    /// from the source), and exprcheck and the made binary's loader include the source.</summary>
+    public static IReadOnlyList<string> RuntimeSources =>
+        [Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.h"), Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.c")];
 
     public IReadOnlyList<string> IncludeDirs(string folder) => [folder, SourcelessHome.HarnessDir, SourcelessHome.LibDepDir];
 
@@ -53,9 +60,8 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         IReadOnlyList<string>? linkFlags = null)
     {
         string source = Path.Combine(folder, "driver.c");
-        string runtime = Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.h");
         if (File.Exists(output) && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(source)
-            && File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(runtime)
+            && RuntimeSources.All(r => File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(r))
             && (linkedObject is null || File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(linkedObject)))
             return output;
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
@@ -69,10 +75,11 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
             AtomicFile.Publish(copy, output);
             return output;
         }
+        string runtimeObject = await RuntimeObjectAsync(isa, ct);
         var args = new List<string>(RuntimeFlags(folder));
         if (linkedObject is not null) args.Add("-DSL_LINKED");
         string temp = AtomicFile.TempPath(output);
-        args.AddRange([source, "-o", temp]);
+        args.AddRange([source, runtimeObject, "-o", temp]);
         if (linkedObject is not null) args.Add(linkedObject);
         // Bind every symbol at start-up: the persistent runner's children then inherit resolved
         // PLT slots instead of each paying the lazy resolver (and, under qemu, its translation).
@@ -81,43 +88,81 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
         var r = await tools.RunAsync(isa.Gcc, args, ct);
         if (!r.Succeeded) throw new ToolFailedException($"building the driver in {folder} for {isa}", r);
         AtomicFile.Publish(temp, output);
+        TryCache(output, cached);
+        return output;
+    }
+
+    /// <summary>Copies a build into the machine's cache; false when the cache cannot be written,
+    /// which only makes the next run slower.</summary>
+    private static bool TryCache(string output, string cached)
+    {
         try
         {
             Directory.CreateDirectory(Path.GetDirectoryName(cached)!);
             string into = AtomicFile.TempPath(cached);
             File.Copy(output, into, overwrite: true);
             AtomicFile.Publish(into, cached);
+            return true;
         }
-        catch (IOException) { } // a cache that cannot be written is only slower
-        catch (UnauthorizedAccessException) { }
-        return output;
+        catch (IOException) { return false; }
+        catch (UnauthorizedAccessException) { return false; }
     }
+
+    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _runtimes = new();
+
+    /// <summary>harness/sl_runtime.c compiled for an ISA, once per builder, and kept in the driver
+    /// cache under a key of everything the compile reads (as drivers are). Drivers compiled with
+    /// sanitizers link the same object: only the code under test is instrumented.</summary>
+    public Task<string> RuntimeObjectAsync(Isa isa, CancellationToken ct) =>
+        _runtimes.GetOrAdd(isa.Name, _ => new Lazy<Task<string>>(async () =>
+        {
+            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await AddBuildInputsAsync(sha, isa, "runtime-1", [], ct);
+            string key = Convert.ToHexStringLower(sha.GetHashAndReset());
+            string cached = Path.Combine(DriverCache, isa.Name, "runtime", key + ".o");
+            if (File.Exists(cached)) return cached;
+            string output = Path.Combine(workspace.Dir("harness", "runtime"), $"sl_runtime-{isa.Name}-{key[..12]}.o");
+            string temp = AtomicFile.TempPath(output);
+            var r = await tools.RunAsync(isa.Gcc, [.. RuntimeFlags(), "-c", Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.c"), "-o", temp], ct);
+            if (!r.Succeeded) throw new ToolFailedException($"building the harness runtime for {isa}", r);
+            AtomicFile.Publish(temp, output);
+            return TryCache(output, cached) ? cached : output;
+        })).Value;
+
+    /// <summary>Hashes what every harness compile for this ISA reads besides its own source: the
+    /// compiler and its C library, the flags, the runtime and libdep headers and the runtime's source.</summary>
+    private async Task AddBuildInputsAsync(IncrementalHash sha, Isa isa, string version, IReadOnlyList<string> extraFlags, CancellationToken ct)
+    {
+        AddText(sha, "version", version);
+        AddText(sha, "compiler", isa.Gcc + " " + await tools.VersionAsync(isa.Gcc, ct) + " " + await LibcFingerprintAsync(isa, ct));
+        // The include folders' paths are left out: their files' bytes are hashed below.
+        AddText(sha, "flags", string.Join(' ', RuntimeFlags().Where(f => !f.StartsWith("-I", StringComparison.Ordinal)).Concat(extraFlags)));
+        foreach (var dir in new[] { SourcelessHome.HarnessDir, SourcelessHome.LibDepDir })
+            foreach (var file in Directory.EnumerateFiles(dir, "*.h", SearchOption.AllDirectories).Append(Path.Combine(dir, "sl_runtime.c")).Where(File.Exists).Order(StringComparer.Ordinal))
+                Add(sha, Path.GetRelativePath(dir, file), await File.ReadAllBytesAsync(file, ct));
+    }
+
+    private static void Add(IncrementalHash sha, string label, byte[] bytes)
+    {
+        sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{label}:{bytes.Length}\n"));
+        sha.AppendData(bytes);
+    }
+
+    private static void AddText(IncrementalHash sha, string label, string text) => Add(sha, label, System.Text.Encoding.UTF8.GetBytes(text));
 
     /// <summary>Where the machine's driver cache (<see cref="DriverCacheDir"/>) holds the driver made
     /// from these inputs: the key hashes every byte the compile reads (driver.c and task.h of the
-    /// folder, the harness runtime and libdep headers, the linked object, libdep's build) and how it
+    /// folder, the harness runtime's source and headers, libdep's headers, the linked object,
+    /// libdep's build) and how it
     /// is made (compiler and its version, the C library it links, flags), never a path, so any run
     /// folder and any checkout finds it.</summary>
     private async Task<string> CachedDriverPathAsync(string folder, Isa isa, string? linkedObject, IReadOnlyList<string>? linkFlags, string libdir, CancellationToken ct)
     {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        void Add(string label, byte[] bytes)
-        {
-            sha.AppendData(System.Text.Encoding.UTF8.GetBytes($"{label}:{bytes.Length}\n"));
-            sha.AppendData(bytes);
-        }
-        void AddText(string label, string text) => Add(label, System.Text.Encoding.UTF8.GetBytes(text));
-        AddText("version", "driver-cache-1");
-        AddText("compiler", isa.Gcc + " " + await tools.VersionAsync(isa.Gcc, ct) + " " + await LibcFingerprintAsync(isa, ct));
-        // The include folders' paths are left out: their headers' bytes are hashed below.
-        AddText("flags", string.Join(' ', RuntimeFlags().Where(f => !f.StartsWith("-I", StringComparison.Ordinal)).Concat(linkFlags ?? []))
-            + (linkedObject is null ? "" : " -DSL_LINKED"));
-        foreach (var file in new[] { "driver.c", "task.h" }) Add(file, await File.ReadAllBytesAsync(Path.Combine(folder, file), ct));
-        foreach (var dir in new[] { SourcelessHome.HarnessDir, SourcelessHome.LibDepDir })
-            foreach (var header in Directory.EnumerateFiles(dir, "*.h", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-                Add(Path.GetRelativePath(dir, header), await File.ReadAllBytesAsync(header, ct));
-        Add("libdep", await File.ReadAllBytesAsync(Path.Combine(libdir, "libdep.so.1"), ct));
-        if (linkedObject is not null) Add("object", await File.ReadAllBytesAsync(linkedObject, ct));
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await AddBuildInputsAsync(sha, isa, "driver-cache-2", [.. linkFlags ?? [], .. linkedObject is null ? Array.Empty<string>() : ["-DSL_LINKED"]], ct);
+        foreach (var file in new[] { "driver.c", "task.h" }) Add(sha, file, await File.ReadAllBytesAsync(Path.Combine(folder, file), ct));
+        Add(sha, "libdep", await File.ReadAllBytesAsync(Path.Combine(libdir, "libdep.so.1"), ct));
+        if (linkedObject is not null) Add(sha, "object", await File.ReadAllBytesAsync(linkedObject, ct));
         string key = Convert.ToHexStringLower(sha.GetHashAndReset());
         return Path.Combine(DriverCache, isa.Name, key[..2], key);
     }

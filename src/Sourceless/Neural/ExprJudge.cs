@@ -149,8 +149,9 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
     private async Task<string> BuildCheckerAsync(Isa isa, CancellationToken ct)
     {
         string source = Path.Combine(SourcelessHome.HarnessDir, "exprcheck.c");
-        string runtime = Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.h");
-        string hash = Workspace.Hash(await File.ReadAllTextAsync(source, ct) + await File.ReadAllTextAsync(runtime, ct))[..12];
+        var text = new System.Text.StringBuilder(await File.ReadAllTextAsync(source, ct));
+        foreach (var runtime in HarnessBuilder.RuntimeSources) text.Append(await File.ReadAllTextAsync(runtime, ct)); // exprcheck.c includes the runtime's source
+        string hash = Workspace.Hash(text.ToString())[..12];
         Directory.CreateDirectory(workDir);
         string output = Path.Combine(workDir, $"exprcheck-{isa.Name}-{hash}");
         if (File.Exists(output)) return output;

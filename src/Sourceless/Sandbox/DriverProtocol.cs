@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Sourceless.Sandbox;
 
-/// <summary>Parses what a driver printed (protocol in harness/sl_runtime.h). Lines that are not
+/// <summary>Parses what a driver printed (protocol in harness/sl_runtime.c). Lines that are not
 /// protocol lines (an artifact that prints) are ignored; a case reported twice keeps its first line.</summary>
 public sealed record DriverReport(
     IReadOnlyDictionary<int, string> Cases,
@@ -12,7 +12,7 @@ public sealed record DriverReport(
     long? TimeNs,
     long? FaultOffset)
 {
-    /// <summary>A fresh protocol token for one driver run (harness/sl_runtime.h, --token): random,
+    /// <summary>A fresh protocol token for one driver run (harness/sl_runtime.c, --token): random,
     /// given on stdin, never stored, so nothing the artifact prints can pass for protocol.</summary>
     public static string NewToken() => "~" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12)) + "~";
 

@@ -4,7 +4,7 @@ namespace Sourceless.Sandbox;
 
 /// <summary>
 /// The keyed 64-bit hash the persistent runner compares a case's output with (sl_hash in
-/// harness/sl_runtime.h, bit for bit): the runner, and every mutant child forked from it, holds
+/// harness/sl_runtime.c, bit for bit): the runner, and every mutant child forked from it, holds
 /// hashes of the expected lines under a per-session random key, never the lines themselves.
 /// </summary>
 public static class ExpectedHash

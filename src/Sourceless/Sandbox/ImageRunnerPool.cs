@@ -4,7 +4,7 @@ using System.Text;
 namespace Sourceless.Sandbox;
 
 /// <summary>
-/// Long-lived sandboxed drivers that run whole images (harness/sl_runtime.h, --serve none and "O"),
+/// Long-lived sandboxed drivers that run whole images (harness/sl_runtime.c, --serve none and "O"),
 /// pooled by driver, ISA and libdep: a run of an artifact's tests then costs one fork inside a
 /// runner that is already up, not a new sandbox, driver and qemu. Each child gets the limits a
 /// one-off run has, and its output comes back byte for byte, so the caller classifies it exactly

@@ -4,7 +4,7 @@ namespace Sourceless.Sandbox;
 
 /// <summary>
 /// How much CPU time one mutant's test child may spend before it counts as hung (the driver's
-/// --timeout-ms, enforced with ITIMER_PROF in harness/sl_runtime.h). A fixed figure per ISA, never
+/// --timeout-ms, enforced with ITIMER_PROF in harness/sl_runtime.c). A fixed figure per ISA, never
 /// a measurement: a budget computed from run times measured on this machine, at this load, would
 /// move with them, and so would which slow mutants count as hung (issue: same seed, same rows on
 /// any machine). The figure is the first look only: a mutant past it runs again with

@@ -16,7 +16,7 @@ public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int Cas
 
 /// <summary>
 /// Runs many mutants of one artifact through one sandboxed driver in --serve mode: the driver and
-/// qemu start once, and each mutant costs one fork (harness/sl_runtime.h). A crash or hang kills
+/// qemu start once, and each mutant costs one fork (harness/sl_runtime.c). A crash or hang kills
 /// only that mutant's child; if the runner itself dies, it is restarted for the rest.
 /// </summary>
 public sealed class PersistentRunner(ArtifactRunner runner)

@@ -6,7 +6,7 @@ namespace Sourceless.Values;
 
 /// <summary>
 /// The canonical text of observables, identical to what the C driver prints
-/// (harness/sl_runtime.h): integers in decimal, strings quoted with \xHH for anything not
+/// (harness/sl_runtime.c): integers in decimal, strings quoted with \xHH for anything not
 /// printable, arrays "[a, b]", structs "{a, b}". Expected outputs written by hand are parsed and
 /// re-printed through here, so spacing and hex/decimal choices in task files do not matter.
 /// </summary>

@@ -5,7 +5,8 @@ using Sourceless.Trials;
 namespace Sourceless.Tests.Harness;
 
 /// <summary>Built drivers are cached by content across run folders (real gcc): a second run folder
-/// takes the driver from the cache instead of compiling it, and other inputs make another entry.</summary>
+/// takes the driver from the cache instead of compiling it, other inputs make another entry, and
+/// the runtime every driver links is compiled once.</summary>
 public sealed class DriverCacheSpecs : IDisposable
 {
     private readonly TempFolder _tmp = new("sl-drivers");
@@ -40,5 +41,10 @@ public sealed class DriverCacheSpecs : IDisposable
         var seeded = await third.Planner.PlanAsync(task, task.V1, 2, ct);
         string fresh = await third.Harness.BareDriverAsync(seeded, Isa.X86_64, ct);
         Assert.NotEqual(File.ReadAllBytes(otherDriver), File.ReadAllBytes(fresh));
+
+        // The runtime (harness/sl_runtime.c) was compiled once for all these drivers, in three run
+        // folders: one object in the cache, and each builder took that one.
+        string runtime = Assert.Single(Directory.GetFiles(Path.Combine(cache, "x86_64", "runtime")));
+        Assert.Equal(runtime, await third.Harness.RuntimeObjectAsync(Isa.X86_64, ct));
     }
 }

@@ -30,7 +30,9 @@ public sealed record ImportReport(
     /// <summary>Accepted over candidates (a candidate: a function whose types fit the task format).</summary>
     public double AcceptedShare => Candidates == 0 ? 0 : (double)Accepted.Count / Candidates;
 
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never };
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // A file for people to read: quotes and apostrophes in compiler messages stay as they are.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public void Write(string folder) => File.WriteAllText(Path.Combine(folder, FileName), JsonSerializer.Serialize(new
     {

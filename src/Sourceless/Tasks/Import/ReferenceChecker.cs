@@ -20,7 +20,7 @@ public sealed record CheckOutcome(IReadOnlyList<TestCase> Kept, Rejection? Rejec
 /// sandbox (<see cref="ArtifactRunner.RunBareAsync"/>); an input survives only where every target
 /// gives the sanitized run's output. Fewer than N survivors reject the function.
 /// </summary>
-public sealed class ReferenceChecker(TrialServices services, IReadOnlyList<Target> targets, int minInputs)
+public sealed partial class ReferenceChecker(TrialServices services, IReadOnlyList<Target> targets, int minInputs)
 {
     /// <summary>Rounds of "drop the input that stopped the run, go on with the rest" before giving up
     /// on the inputs not reached.</summary>
@@ -70,7 +70,7 @@ public sealed class ReferenceChecker(TrialServices services, IReadOnlyList<Targe
             }
             catch (Exception e) when (e is ToolFailedException or FormatException)
             {
-                return Done([], Reject(Reasons.HarnessFailure, FirstError(e.Message)));
+                return Done([], Reject(Reasons.HarnessFailure, HarnessError(e)));
             }
             Log(build, uid, $"asan driver {round}");
             var request = await services.Runner.RequestAsync(plan, Isa.X86_64, driver, ["--linked", "--token"], [], LibDep.Current, ct);
@@ -126,7 +126,7 @@ public sealed class ReferenceChecker(TrialServices services, IReadOnlyList<Targe
             }
             catch (ToolFailedException e)
             {
-                return Done([], Reject(Reasons.HarnessFailure, $"{target}: {FirstError(e.Message)}"));
+                return Done([], Reject(Reasons.HarnessFailure, $"{target}: {HarnessError(e)}"));
             }
             runSeconds += sw.Elapsed.TotalSeconds;
             Log(build, uid, $"run {target}");
@@ -145,6 +145,21 @@ public sealed class ReferenceChecker(TrialServices services, IReadOnlyList<Targe
         }
         return Done(kept, null);
     }
+
+    /// <summary>Why the trusted driver could not be built with the function: the tool's own first
+    /// complaint (an undefined symbol first: a call into libm, say), without the scratch folder's paths.</summary>
+    private static string HarnessError(Exception e)
+    {
+        if (e is not ToolFailedException t) return FirstError(e.Message);
+        string? undefined = t.StderrTail.Split('\n').FirstOrDefault(l => l.Contains("undefined reference", StringComparison.Ordinal));
+        return $"the driver does not build with it: {WithoutPaths(undefined?.Trim() ?? FirstError(t.StderrTail))}";
+    }
+
+    /// <summary>Every absolute path reduced to its file name.</summary>
+    private static string WithoutPaths(string text) => AbsolutePath().Replace(text, "");
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/(?:[^\s/:'""`]+/)+")]
+    private static partial System.Text.RegularExpressions.Regex AbsolutePath();
 
     private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "...";
 

@@ -140,6 +140,16 @@ public sealed class ImportSpecs(ImportedFixtures f) : IClassFixture<ImportedFixt
         Assert.Equal(Reasons.TooFewCleanInputs, RejectionOf("always_ub").Reason);
 
     [Fact]
+    public void A_call_into_libm_is_rejected_with_the_linkers_complaint_and_no_scratch_path()
+    {
+        var r = RejectionOf("is_square_root");
+        Assert.Equal(Reasons.HarnessFailure, r.Reason);
+        Assert.Contains("undefined reference to symbol 'sqrt", r.Detail);
+        Assert.DoesNotContain(f.Tmp.Path, r.Detail);
+        Assert.DoesNotContain("/", r.Detail);
+    }
+
+    [Fact]
     public void A_call_into_another_file_is_rejected_with_the_callee()
     {
         var r = RejectionOf("calls_out");
