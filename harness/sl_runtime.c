@@ -45,7 +45,7 @@
 #define SL_RUNTIME_C
 
 #ifndef _GNU_SOURCE
-#define _GNU_SOURCE /* REG_RIP and friends; the generated driver defines it first */
+#define _GNU_SOURCE /* REG_RIP and friends (exprcheck.c and sl_made_main.c include this file) */
 #endif
 #include <ctype.h>
 #include <errno.h>

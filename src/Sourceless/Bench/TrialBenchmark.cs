@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace Sourceless.Bench;
@@ -20,7 +19,7 @@ public sealed class TrialBenchmark(string work)
     public async Task<IReadOnlyList<TrialSide>> RunAsync(string? baselineDll, IReadOnlyList<string> trialArgs, Action<string> log, CancellationToken ct)
     {
         Directory.CreateDirectory(work);
-        string self = typeof(TrialBenchmark).Assembly.Location;
+        string self = BenchProcess.Self;
         var sides = new List<TrialSide>
         {
             await RunSideAsync(baselineDll is null ? "baseline: this build, one sandbox per test run, empty driver cache" : $"baseline: {baselineDll}, empty driver cache",
@@ -36,29 +35,15 @@ public sealed class TrialBenchmark(string work)
     {
         string run = Path.Combine(work, folder);
         if (Directory.Exists(run)) Directory.Delete(run, true);
-        var psi = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "trial", "--out", run }.Concat(trialArgs)) psi.ArgumentList.Add(a);
-        psi.Environment["SOURCELESS_DRIVER_CACHE"] = Path.Combine(work, cache);
-        if (runs is null) psi.Environment.Remove("SOURCELESS_RUNS"); else psi.Environment["SOURCELESS_RUNS"] = runs;
-        log($"[bench trial] {way}: {string.Join(' ', psi.ArgumentList.Skip(1))}");
-        var sw = Stopwatch.StartNew();
-        using var p = Process.Start(psi) ?? throw new InvalidOperationException("could not start dotnet");
-        var stderr = Task.Run(async () =>
+        string[] args = ["trial", "--out", run, .. trialArgs];
+        log($"[bench trial] {way}: {string.Join(' ', args)}");
+        var env = new Dictionary<string, string?> { ["SOURCELESS_DRIVER_CACHE"] = Path.Combine(work, cache), ["SOURCELESS_RUNS"] = runs };
+        var r = await BenchProcess.RunAsync(dll, args, env, line =>
         {
-            var tail = new Queue<string>();
-            while (await p.StandardError.ReadLineAsync(ct) is { } line)
-            {
-                if (line.StartsWith("trial finished", StringComparison.Ordinal) || line.StartsWith("error", StringComparison.Ordinal)) log("  " + line);
-                tail.Enqueue(line);
-                if (tail.Count > 20) tail.Dequeue();
-            }
-            return string.Join('\n', tail);
+            if (line.StartsWith("trial finished", StringComparison.Ordinal) || line.StartsWith("error", StringComparison.Ordinal)) log("  " + line);
         }, ct);
-        await p.StandardOutput.ReadToEndAsync(ct);
-        await p.WaitForExitAsync(ct);
-        double seconds = sw.Elapsed.TotalSeconds;
-        string err = await stderr;
-        if (p.ExitCode != 0) throw new InvalidOperationException($"the trial of '{way}' failed (exit {p.ExitCode}):\n{err}");
+        double seconds = r.Seconds;
+        if (r.ExitCode != 0) throw new InvalidOperationException($"the trial of '{way}' failed (exit {r.ExitCode}):\n{r.StderrTail}");
         using var json = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(run, "results.json"), ct));
         var stages = json.RootElement.GetProperty("stages").EnumerateArray()
             .Select(s => (s.GetProperty("stage").GetString()!, s.GetProperty("seconds").GetDouble())).ToList();

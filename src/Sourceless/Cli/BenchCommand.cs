@@ -111,48 +111,72 @@ public static class BenchCommand
         return cmd;
     }
 
-    /// <summary><c>bench import</c>: functions per second of <c>tasks import</c>, and where the time goes.</summary>
+    /// <summary><c>bench import</c>: functions per second of <c>tasks import</c> and where the time
+    /// goes, against an older build's in the same run when one is given.</summary>
     private static Command Import()
     {
         var source = new Argument<string[]>("SOURCE") { Description = "What to import (default: the import tests' C fixtures).", Arity = ArgumentArity.ZeroOrMore };
-        var jobs = new Option<int>("--jobs", "-j") { Description = "Files in parallel (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Files in parallel (default: cores), the same for both builds.", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var baseline = new Option<string?>("--baseline") { Description = "An older build's sourceless.dll that imports the same sources first (e.g. main built in another checkout); the ratio and whether both wrote the same suite are printed." };
         var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
-        var cmd = new Command("import", "Import a folder of C files into a scratch suite and print functions per second, and the share of worker time in parsing (clang's AST), building (sanitized and per-target builds, drivers) and test runs (sandboxed).");
+        var keep = new Option<bool>("--keep-work") { Description = "Keep the suites and scratch folders and print where they are." };
+        var cmd = new Command("import",
+            "Import C sources into a scratch suite, each build as its own process with an empty driver cache, and print functions per second and the share of worker time " +
+            "in parsing (clang's AST), building (sanitized and per-target builds, drivers) and test runs (sandboxed); with --baseline, an older build first, the ratio and whether the suites agree.");
         cmd.Arguments.Add(source);
-        cmd.Options.Add(jobs);
-        cmd.Options.Add(json);
+        foreach (var o in new Option[] { jobs, baseline, json, keep }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
-            var sources = pr.GetValue(source) is { Length: > 0 } given ? given
-                : [Path.Combine(Harness.SourcelessHome.Path, "tests", "Sourceless.Tests", "Tasks", "Import", "fixtures", "c")];
+            var sources = (pr.GetValue(source) is { Length: > 0 } given ? given
+                : [Path.Combine(Harness.SourcelessHome.Path, "tests", "Sourceless.Tests", "Tasks", "Import", "fixtures", "c")]).Select(Path.GetFullPath).ToList();
+            foreach (var s in sources)
+                if (!Directory.Exists(s) && !File.Exists(s)) throw new UserError($"bench import: {s} does not exist");
+            string? dll = pr.GetValue(baseline);
+            if (dll is not null && !File.Exists(dll)) throw new UserError($"--baseline {dll}: no such file (give the path of an older build's sourceless.dll)");
+            int j = pr.GetValue(jobs);
+            if (j < 1) throw new UserError("--jobs must be at least 1");
             string work = Path.Combine("/var/tmp", $"sourceless-bench-import-{Environment.ProcessId}");
             try
             {
-                var report = await new Tasks.Import.SuiteImporter(new Tasks.Import.ImportOptions
-                {
-                    Sources = sources, Out = Path.Combine(work, "suite"), Work = Path.Combine(work, "work"), Jobs = pr.GetValue(jobs),
-                }, line => Console.Error.WriteLine(line)).RunAsync(ct);
-                double worker = Math.Max(1e-9, report.ParseSeconds + report.BuildSeconds + report.RunSeconds);
-                var figures = new
-                {
-                    files = report.FilesRead, functions = report.FunctionsFound, candidates = report.Candidates, accepted = report.Accepted.Count,
-                    seconds = Math.Round(report.Seconds, 2),
-                    functions_per_second = Math.Round(report.FunctionsFound / report.Seconds, 2),
-                    candidates_per_second = Math.Round(report.Candidates / report.Seconds, 3),
-                    parse_share = Math.Round(report.ParseSeconds / worker, 3), build_share = Math.Round(report.BuildSeconds / worker, 3), run_share = Math.Round(report.RunSeconds / worker, 3),
-                };
-                if (pr.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(figures));
+                var sides = await new ImportBenchmark(work).RunAsync(dll is null ? null : Path.GetFullPath(dll), sources, j, s => Console.Error.WriteLine(s), ct);
+                var mine = sides[^1];
+                var baseSide = sides.Count > 1 ? sides[0] : null;
+                var differ = baseSide is null ? null : ImportBenchmark.CompareSuites(baseSide.Suite, mine.Suite);
+                if (pr.GetValue(json))
+                    Console.WriteLine(JsonSerializer.Serialize(new
+                    {
+                        bench = "import",
+                        sides = sides.Select(s => new
+                        {
+                            way = s.Way, files = s.Files, functions = s.Functions, candidates = s.Candidates, accepted = s.Accepted,
+                            seconds = Math.Round(s.Seconds, 2), wall_seconds = Math.Round(s.WallSeconds, 2),
+                            functions_per_second = Math.Round(s.FunctionsPerSecond, 2),
+                            parse_share = Math.Round(s.ParseShare, 3), build_share = Math.Round(s.BuildShare, 3), run_share = Math.Round(s.RunShare, 3),
+                        }),
+                        ratio_this_vs_baseline = baseSide is null ? (double?)null : Math.Round(mine.Seconds / baseSide.Seconds, 3),
+                        suite_files_differ = differ,
+                    }));
                 else
                 {
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"import: {figures.files} files, {figures.functions} functions, {figures.candidates} candidates, {figures.accepted} accepted in {figures.seconds:0.0} s"));
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {figures.functions_per_second:0.00} functions/s, {figures.candidates_per_second:0.000} candidates/s (each candidate is built and run on every target)"));
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  worker time: parsing {100 * figures.parse_share:0.0}%, building {100 * figures.build_share:0.0}%, test runs {100 * figures.run_share:0.0}%"));
+                    Console.WriteLine("| build | files | functions | candidates | accepted | import s | functions/s | parse | build | test runs |");
+                    Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+                    foreach (var s in sides)
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"| {s.Way} | {s.Files} | {s.Functions} | {s.Candidates} | {s.Accepted} | {s.Seconds:0.0} | {s.FunctionsPerSecond:0.00} | {100 * s.ParseShare:0.0}% | {100 * s.BuildShare:0.0}% | {100 * s.RunShare:0.0}% |"));
+                    Console.WriteLine("(parse, build, test runs: shares of the workers' summed time; import s: the import's own clock, without the process start)");
+                    if (baseSide is not null)
+                    {
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"this build / baseline = {mine.Seconds / baseSide.Seconds:0.000}"));
+                        Console.WriteLine(differ!.Count == 0 ? "suites: the same files, byte for byte (import.json aside)"
+                            : $"suites: {differ.Count} file(s) differ, e.g. {string.Join(", ", differ.Take(5))}");
+                    }
                 }
-                return 0;
+                return differ is { Count: > 0 } ? 1 : 0;
             }
             finally
             {
-                try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                if (pr.GetValue(keep)) Console.Error.WriteLine($"work kept in {work}");
+                else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
             }
         }));
         return cmd;

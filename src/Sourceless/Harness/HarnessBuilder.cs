@@ -65,9 +65,10 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
             && (linkedObject is null || File.GetLastWriteTimeUtc(output) >= File.GetLastWriteTimeUtc(linkedObject)))
             return output;
         string libdir = await libDep.FolderAsync(isa, LibDep.Current, ct);
+        string runtimeObject = await RuntimeObjectAsync(isa, ct);
         // The same inputs make the same driver: a second trial of the same tasks (or another run
         // folder) takes it from the machine's cache instead of compiling it again.
-        string cached = await CachedDriverPathAsync(folder, isa, linkedObject, linkFlags, libdir, ct);
+        string cached = await CachedDriverPathAsync(folder, isa, linkedObject, linkFlags, libdir, runtimeObject, ct);
         if (File.Exists(cached))
         {
             string copy = AtomicFile.TempPath(output);
@@ -75,7 +76,6 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
             AtomicFile.Publish(copy, output);
             return output;
         }
-        string runtimeObject = await RuntimeObjectAsync(isa, ct);
         var args = new List<string>(RuntimeFlags(folder));
         if (linkedObject is not null) args.Add("-DSL_LINKED");
         string temp = AtomicFile.TempPath(output);
@@ -111,23 +111,45 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _runtimes = new();
 
     /// <summary>harness/sl_runtime.c compiled for an ISA, once per builder, and kept in the driver
-    /// cache under a key of everything the compile reads (as drivers are). Drivers compiled with
+    /// cache under a key of everything the compile reads (as drivers are). Drivers link the copy in
+    /// this run's workspace, so a cache deleted mid-run costs nothing. Drivers compiled with
     /// sanitizers link the same object: only the code under test is instrumented.</summary>
-    public Task<string> RuntimeObjectAsync(Isa isa, CancellationToken ct) =>
-        _runtimes.GetOrAdd(isa.Name, _ => new Lazy<Task<string>>(async () =>
+    public async Task<string> RuntimeObjectAsync(Isa isa, CancellationToken ct)
+    {
+        var lazy = _runtimes.GetOrAdd(isa.Name, _ => new Lazy<Task<string>>(() => BuildRuntimeAsync(isa)));
+        try
         {
-            using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            await AddBuildInputsAsync(sha, isa, "runtime-1", [], ct);
-            string key = Convert.ToHexStringLower(sha.GetHashAndReset());
-            string cached = Path.Combine(DriverCache, isa.Name, "runtime", key + ".o");
-            if (File.Exists(cached)) return cached;
-            string output = Path.Combine(workspace.Dir("harness", "runtime"), $"sl_runtime-{isa.Name}-{key[..12]}.o");
-            string temp = AtomicFile.TempPath(output);
-            var r = await tools.RunAsync(isa.Gcc, [.. RuntimeFlags(), "-c", Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.c"), "-o", temp], ct);
-            if (!r.Succeeded) throw new ToolFailedException($"building the harness runtime for {isa}", r);
+            return await lazy.Value.WaitAsync(ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _runtimes.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(isa.Name, lazy)); // the next driver tries again
+            throw;
+        }
+    }
+
+    // Shared by every driver of the ISA, so no one caller's cancellation may end it.
+    private async Task<string> BuildRuntimeAsync(Isa isa)
+    {
+        var ct = CancellationToken.None;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await AddBuildInputsAsync(sha, isa, "runtime-1", [], ct);
+        string key = Convert.ToHexStringLower(sha.GetHashAndReset());
+        string cached = Path.Combine(DriverCache, isa.Name, "runtime", key + ".o");
+        string output = Path.Combine(workspace.Dir("harness", "runtime"), $"sl_runtime-{isa.Name}-{key[..12]}.o");
+        string temp = AtomicFile.TempPath(output);
+        if (File.Exists(cached))
+        {
+            File.Copy(cached, temp, overwrite: true);
             AtomicFile.Publish(temp, output);
-            return TryCache(output, cached) ? cached : output;
-        })).Value;
+            return output;
+        }
+        var r = await tools.RunAsync(isa.Gcc, [.. RuntimeFlags(), "-c", Path.Combine(SourcelessHome.HarnessDir, "sl_runtime.c"), "-o", temp], ct);
+        if (!r.Succeeded) throw new ToolFailedException($"building the harness runtime for {isa}", r);
+        AtomicFile.Publish(temp, output);
+        TryCache(output, cached);
+        return output;
+    }
 
     /// <summary>Hashes what every harness compile for this ISA reads besides its own source: the
     /// compiler and its C library, the flags, the runtime and libdep headers and the runtime's source.</summary>
@@ -152,14 +174,18 @@ public sealed class HarnessBuilder(Workspace workspace, ToolRunner tools, LibDep
 
     /// <summary>Where the machine's driver cache (<see cref="DriverCacheDir"/>) holds the driver made
     /// from these inputs: the key hashes every byte the compile reads (driver.c and task.h of the
-    /// folder, the harness runtime's source and headers, libdep's headers, the linked object,
-    /// libdep's build) and how it
+    /// folder, the harness runtime's object, source and headers, libdep's headers, the linked
+    /// object, libdep's build) and how it
     /// is made (compiler and its version, the C library it links, flags), never a path, so any run
     /// folder and any checkout finds it.</summary>
-    private async Task<string> CachedDriverPathAsync(string folder, Isa isa, string? linkedObject, IReadOnlyList<string>? linkFlags, string libdir, CancellationToken ct)
+    private async Task<string> CachedDriverPathAsync(string folder, Isa isa, string? linkedObject, IReadOnlyList<string>? linkFlags, string libdir,
+        string runtimeObject, CancellationToken ct)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await AddBuildInputsAsync(sha, isa, "driver-cache-2", [.. linkFlags ?? [], .. linkedObject is null ? Array.Empty<string>() : ["-DSL_LINKED"]], ct);
+        // The object this driver links, not only the sources it came from: they may have changed
+        // since this builder compiled it.
+        Add(sha, "runtime", await File.ReadAllBytesAsync(runtimeObject, ct));
         foreach (var file in new[] { "driver.c", "task.h" }) Add(sha, file, await File.ReadAllBytesAsync(Path.Combine(folder, file), ct));
         Add(sha, "libdep", await File.ReadAllBytesAsync(Path.Combine(libdir, "libdep.so.1"), ct));
         if (linkedObject is not null) Add(sha, "object", await File.ReadAllBytesAsync(linkedObject, ct));

@@ -70,7 +70,7 @@ public sealed partial class ReferenceChecker(TrialServices services, IReadOnlyLi
             }
             catch (Exception e) when (e is ToolFailedException or FormatException)
             {
-                return Done([], Reject(Reasons.HarnessFailure, HarnessError(e)));
+                return Done([], Reject(Reasons.HarnessFailure, HarnessError("the driver does not build with it", e)));
             }
             Log(build, uid, $"asan driver {round}");
             var request = await services.Runner.RequestAsync(plan, Isa.X86_64, driver, ["--linked", "--token"], [], LibDep.Current, ct);
@@ -126,7 +126,7 @@ public sealed partial class ReferenceChecker(TrialServices services, IReadOnlyLi
             }
             catch (ToolFailedException e)
             {
-                return Done([], Reject(Reasons.HarnessFailure, $"{target}: {HarnessError(e)}"));
+                return Done([], Reject(Reasons.HarnessFailure, $"{target}: {HarnessError("the harness could not run it", e)}"));
             }
             runSeconds += sw.Elapsed.TotalSeconds;
             Log(build, uid, $"run {target}");
@@ -146,19 +146,28 @@ public sealed partial class ReferenceChecker(TrialServices services, IReadOnlyLi
         return Done(kept, null);
     }
 
-    /// <summary>Why the trusted driver could not be built with the function: the tool's own first
-    /// complaint (an undefined symbol first: a call into libm, say), without the scratch folder's paths.</summary>
-    private static string HarnessError(Exception e)
+    /// <summary>Why the trusted harness failed on the function: the tool's own first complaint (a
+    /// symbol first: a call into libm is undefined, a function named like a runtime one is defined
+    /// twice), without the scratch folder's paths.</summary>
+    private static string HarnessError(string what, Exception e)
     {
         if (e is not ToolFailedException t) return FirstError(e.Message);
-        string? undefined = t.StderrTail.Split('\n').FirstOrDefault(l => l.Contains("undefined reference", StringComparison.Ordinal));
-        return $"the driver does not build with it: {WithoutPaths(undefined?.Trim() ?? FirstError(t.StderrTail))}";
+        string? symbol = t.StderrTail.Split('\n').FirstOrDefault(l =>
+            l.Contains("undefined reference", StringComparison.Ordinal) || l.Contains("multiple definition", StringComparison.Ordinal));
+        string line = WithoutPaths(symbol?.Trim() ?? FirstError(t.StderrTail));
+        return $"{what}: {(line.Length > 240 ? line[..240] + "..." : line)}";
     }
 
-    /// <summary>Every absolute path reduced to its file name.</summary>
-    private static string WithoutPaths(string text) => AbsolutePath().Replace(text, "");
+    /// <summary>Every absolute path (a word that starts with '/') reduced to its file name; what
+    /// follows its first ':' (a line number, a message) stays.</summary>
+    private static string WithoutPaths(string text) => AbsolutePath().Replace(text, m =>
+    {
+        int colon = m.Value.IndexOf(':', StringComparison.Ordinal);
+        string path = colon < 0 ? m.Value : m.Value[..colon];
+        return Path.GetFileName(path.TrimEnd('/')) + (colon < 0 ? "" : m.Value[colon..]);
+    });
 
-    [System.Text.RegularExpressions.GeneratedRegex(@"/(?:[^\s/:'""`]+/)+")]
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?<=^|[\s'""`(<\[])/[^\s'""`)>\]]*")]
     private static partial System.Text.RegularExpressions.Regex AbsolutePath();
 
     private static string Short(string s) => s.Length <= 60 ? s : s[..57] + "...";
