@@ -36,8 +36,7 @@ public static class BenchCommand
             }
             finally
             {
-                if (pr.GetValue(keep)) Console.Error.WriteLine($"[bench flips] work folder kept: {work}");
-                else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                CleanUp(work, pr.GetValue(keep) ? $"[bench flips] work folder kept: {work}" : null);
             }
         }));
         var cmd = new Command("bench", "Benchmarks that print ratios measured side by side in one run.");
@@ -47,6 +46,14 @@ public static class BenchCommand
         cmd.Subcommands.Add(Import());
         cmd.Subcommands.Add(Trial());
         return cmd;
+    }
+
+    /// <summary>Removes a benchmark's work folder, or keeps it and says so (<paramref name="kept"/>:
+    /// the line to print). A folder that cannot be removed is left: the figures are printed already.</summary>
+    private static void CleanUp(string work, string? kept)
+    {
+        if (kept is not null) Console.Error.WriteLine(kept);
+        else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
     }
 
     /// <summary><c>bench trial</c>: the default trial's stage split against a baseline, measured in one run.</summary>
@@ -104,8 +111,7 @@ public static class BenchCommand
             }
             finally
             {
-                if (pr.GetValue(keep)) Console.Error.WriteLine($"work kept in {work}");
-                else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                CleanUp(work, pr.GetValue(keep) ? $"work kept in {work}" : null);
             }
         }));
         return cmd;
@@ -175,8 +181,7 @@ public static class BenchCommand
             }
             finally
             {
-                if (pr.GetValue(keep)) Console.Error.WriteLine($"work kept in {work}");
-                else try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                CleanUp(work, pr.GetValue(keep) ? $"work kept in {work}" : null);
             }
         }));
         return cmd;
@@ -230,7 +235,7 @@ public static class BenchCommand
             }
             finally
             {
-                try { Directory.Delete(work, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+                CleanUp(work, null);
             }
         }));
         return cmd;

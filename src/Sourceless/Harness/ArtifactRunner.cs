@@ -39,10 +39,8 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
         }
         if (_pool is not null && await RunPooledAsync(plan, isa, driver, code, image, Args(1), timeRepeats, timeoutMs, libDepVersion, ct) is { } pooledRun)
         {
-            if (pooledRun.Outcome.Kind != OutcomeKind.TimedOut) return pooledRun;
             // Confirmed the way a one-off run is: a fresh sandbox with ConfirmFactor times the wall clock decides.
-            var longer = TestLimits with { WallClock = TestLimits.WallClock * ConfirmFactor };
-            return await RunAsync(plan, isa, driver, Args(ConfirmFactor), [image], libDepVersion, ct, longer);
+            return pooledRun.Outcome.Kind != OutcomeKind.TimedOut ? pooledRun : await ConfirmAsync(plan, isa, driver, Args, [image], libDepVersion, ct);
         }
         return await RunConfirmedAsync(plan, isa, driver, Args, [image], libDepVersion, ct);
     }
@@ -88,10 +86,13 @@ public sealed class ArtifactRunner(HarnessBuilder harness, Sandbox.Sandbox sandb
         IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct)
     {
         var first = await RunAsync(plan, isa, driver, args(1), extraPaths, libDepVersion, ct);
-        if (first.Outcome.Kind != OutcomeKind.TimedOut) return first;
-        var limits = TestLimits with { WallClock = TestLimits.WallClock * ConfirmFactor };
-        return await RunAsync(plan, isa, driver, args(ConfirmFactor), extraPaths, libDepVersion, ct, limits);
+        return first.Outcome.Kind != OutcomeKind.TimedOut ? first : await ConfirmAsync(plan, isa, driver, args, extraPaths, libDepVersion, ct);
     }
+
+    /// <summary>The deciding run of one that timed out: a fresh sandbox, ConfirmFactor times the wall clock.</summary>
+    private Task<Execution> ConfirmAsync(TestPlan plan, Isa isa, string driver, Func<int, IReadOnlyList<string>> args,
+        IReadOnlyList<string> extraPaths, string libDepVersion, CancellationToken ct) =>
+        RunAsync(plan, isa, driver, args(ConfirmFactor), extraPaths, libDepVersion, ct, TestLimits with { WallClock = TestLimits.WallClock * ConfirmFactor });
 
     /// <summary>Where the run's own files are inside the sandbox: fixed paths, whatever the run
     /// folder (so argv, the environment and the stack layout are the same in every run folder).</summary>
