@@ -16,16 +16,27 @@ public sealed record BenchSide(string Way, int Mutants, double Seconds)
     public double PerSecond => Mutants / Math.Max(Seconds, 1e-9);
 }
 
-/// <summary>The two ways on one ISA, and whether they agreed on every mutant.</summary>
-public sealed record FlipsComparison(string Isa, BenchSide PerProcess, BenchSide Persistent, int Mismatches, IReadOnlyList<string> MismatchExamples)
+/// <summary>The three ways on one ISA, and on how many mutants each runner way disagreed with one
+/// process per mutant.</summary>
+/// <remarks>A hung mutant costs its CPU budget in every way, twice (the first look and the run that
+/// decides, <see cref="PersistentRunner.RunAsync"/>): <see cref="EndedRatio"/> compares the ways on
+/// the mutants that did not hang, which is what the harness itself costs.</remarks>
+public sealed record FlipsComparison(string Isa, BenchSide PerProcess, BenchSide ForkEach, BenchSide Loop,
+    int ForkEachMismatches, int Mismatches, IReadOnlyList<string> MismatchExamples, BenchSide PerProcessEnded, BenchSide LoopEnded)
 {
-    public double Ratio => Persistent.PerSecond / PerProcess.PerSecond;
+    /// <summary>The loop child against one process per mutant: the figure the goal names.</summary>
+    public double Ratio => Loop.PerSecond / PerProcess.PerSecond;
+    public double ForkEachRatio => ForkEach.PerSecond / PerProcess.PerSecond;
+    public double EndedRatio => LoopEnded.PerSecond / PerProcessEnded.PerSecond;
+    public IEnumerable<BenchSide> Sides => [PerProcess, ForkEach, Loop, PerProcessEnded, LoopEnded];
 }
 
 /// <summary>
 /// <c>sourceless bench flips</c>: the same single-bit mutants of one artifact, run (a) one
-/// sandboxed process per mutant, as a straightforward harness would, and (b) through the
-/// persistent runner inside the same sandbox, on x86_64 and under qemu for aarch64.
+/// sandboxed process per mutant, as a straightforward harness would, (b) through the persistent
+/// runner forking one child per mutant, and (c) through the persistent runner's loop child, many
+/// mutants per child with its memory put back between them; on x86_64 and under qemu elsewhere.
+/// (a) is the reference every other way's outcomes are compared with, mutant by mutant.
 /// </summary>
 public sealed class FlipsBenchmark(string workFolder)
 {
@@ -51,22 +62,45 @@ public sealed class FlipsBenchmark(string workFolder)
             await runner.RunAsync(plan, isa, code, [new FlipMutant(-1, -1, 0)], budget, ct); // build and warm the driver outside the timings
 
             // (a) A fresh sandbox, driver (and qemu) per mutant. It goes through the same child code as
-            // (b), one mutant per session and no warm-up, so the two ways differ only in process start-up.
+            // (b), one mutant per session and no warm-up, so the two differ only in process start-up.
             progress($"[bench flips] {isa}: {flips.Count} mutants, one sandboxed process each");
             var perProcess = new Dictionary<long, OutcomeKind>();
+            double endedSeconds = 0; // (a)'s time on the mutants that did not hang, timed one by one
             var sw = Stopwatch.StartNew();
             foreach (var f in flips)
-                perProcess[f.Id] = (await runner.RunAsync(plan, isa, code, [f], budget, ct, warm: false))[0].Kind;
+            {
+                double before = sw.Elapsed.TotalSeconds;
+                perProcess[f.Id] = (await runner.RunAsync(plan, isa, code, [f], budget, ct, warm: false, forkEach: true))[0].Kind;
+                if (perProcess[f.Id] != OutcomeKind.TimedOut) endedSeconds += sw.Elapsed.TotalSeconds - before;
+            }
             var a = new BenchSide("process per mutant", flips.Count, sw.Elapsed.TotalSeconds);
 
             // (b) One sandboxed runner for all of them, a fork per mutant.
-            progress($"[bench flips] {isa}: the same {flips.Count} mutants through the persistent runner");
+            progress($"[bench flips] {isa}: the same {flips.Count} mutants through the persistent runner, a fork each");
             sw.Restart();
-            var results = await runner.RunAsync(plan, isa, code, flips, budget, ct);
-            var b = new BenchSide("persistent runner", flips.Count, sw.Elapsed.TotalSeconds);
-            var mismatches = results.Where(r => perProcess[r.Id] != r.Kind)
-                .Select(r => $"flip {r.Id / 8}.{r.Id % 8}: {Outcome.Text(perProcess[r.Id])} vs {Outcome.Text(r.Kind)}").ToList();
-            rows.Add(new FlipsComparison(isa.Name, a, b, mismatches.Count, mismatches.Take(5).ToList()));
+            var forked = await runner.RunAsync(plan, isa, code, flips, budget, ct, forkEach: true);
+            var b = new BenchSide("persistent runner, fork per mutant", flips.Count, sw.Elapsed.TotalSeconds);
+
+            // (c) One sandboxed runner, the mutants in its loop child.
+            progress($"[bench flips] {isa}: the same {flips.Count} mutants through the persistent runner's loop child");
+            sw.Restart();
+            var looped = await runner.RunAsync(plan, isa, code, flips, budget, ct);
+            var c = new BenchSide("persistent runner, loop child", flips.Count, sw.Elapsed.TotalSeconds);
+
+            // (d) The loop child on the mutants that did not hang: what the harness costs per mutant
+            // once no CPU budget is spent waiting out a hang, which every way pays alike.
+            var ended = flips.Where(f => perProcess[f.Id] != OutcomeKind.TimedOut).ToList();
+            sw.Restart();
+            await runner.RunAsync(plan, isa, code, ended, budget, ct);
+            var endedSides = (new BenchSide("process per mutant, mutants that ended", ended.Count, endedSeconds),
+                new BenchSide("persistent runner, loop child, mutants that ended", ended.Count, sw.Elapsed.TotalSeconds));
+
+            List<string> Differ(IReadOnlyList<MutantResult> results, string way) => results.Where(r => perProcess[r.Id] != r.Kind)
+                .Select(r => $"flip {r.Id / 8}.{r.Id % 8}: {Outcome.Text(perProcess[r.Id])} one process per mutant, {Outcome.Text(r.Kind)} {way}").ToList();
+            var forkDiffer = Differ(forked, "fork per mutant");
+            var loopDiffer = Differ(looped, "loop child");
+            rows.Add(new FlipsComparison(isa.Name, a, b, c, forkDiffer.Count, loopDiffer.Count, [.. loopDiffer.Take(5), .. forkDiffer.Take(5)],
+                endedSides.Item1, endedSides.Item2));
         }
         var reference = await ReferenceRatesAsync(services, isas, ct);
         return (rows, reference);

@@ -17,8 +17,9 @@ public static class BenchCommand
         var json = new Option<bool>("--json") { Description = "Print the figures as one JSON object on stdout." };
         var keep = new Option<bool>("--keep-work") { Description = "Keep the work folder (drivers, images, expected outputs) and print its path, to re-run a mutant by hand." };
         var flips = new Command("flips",
-            "Run the same bit-flip mutants one sandboxed process per mutant and through the persistent runner (same sandbox), print mutants/s for each, " +
-            "their ratio, whether the outcomes agree, and the machine's raw fork+exec rate of a trivial static binary as the reference point.");
+            "Run the same bit-flip mutants one sandboxed process per mutant, through the persistent runner with a fork per mutant, and through its loop child " +
+            "(many mutants per child, memory put back between them), all in the same sandbox; print mutants/s for each, the ratios to one process per mutant, " +
+            "on how many mutants the outcomes differ from it (exit 1 if any), and the machine's raw fork rates as reference points.");
         foreach (var o in new Option[] { mutants, task, isas, json, keep }) flips.Options.Add(o);
         flips.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
@@ -32,7 +33,7 @@ public static class BenchCommand
                 var (rows, reference) = await new FlipsBenchmark(work).RunAsync(pr.GetValue(task)!, n, isaList, s => Console.Error.WriteLine(s), ct);
                 if (pr.GetValue(json)) PrintJson(rows, reference);
                 else Print(rows, reference);
-                return rows.Any(r => r.Mismatches > 0) ? 1 : 0;
+                return rows.Any(r => r.Mismatches > 0 || r.ForkEachMismatches > 0) ? 1 : 0;
             }
             finally
             {
@@ -246,12 +247,15 @@ public static class BenchCommand
         Console.WriteLine("| isa | way | mutants | seconds | mutants/s |");
         Console.WriteLine("|---|---|---:|---:|---:|");
         foreach (var r in rows)
-            foreach (var side in new[] { r.PerProcess, r.Persistent })
+            foreach (var side in r.Sides)
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {r.Isa} | {side.Way} | {side.Mutants} | {side.Seconds:0.00} | {side.PerSecond:0.0} |"));
         Console.WriteLine();
         foreach (var r in rows)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Isa}: persistent runner / process per mutant = {r.Ratio:0.0}x; outcomes differ on {r.Mismatches} of {r.Persistent.Mutants} mutants"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r.Isa}: loop child / process per mutant = {r.Ratio:0.0}x, outcomes differ on {r.Mismatches} of {r.Loop.Mutants} mutants; " +
+                $"fork per mutant / process per mutant = {r.ForkEachRatio:0.0}x, outcomes differ on {r.ForkEachMismatches}; " +
+                $"on the {r.LoopEnded.Mutants} mutants that did not hang (no budget spent waiting one out) loop child / process per mutant = {r.EndedRatio:0.0}x"));
             foreach (var m in r.MismatchExamples) Console.WriteLine("  " + m);
         }
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"reference: raw fork+exec+wait of a trivial static binary, no sandbox: {reference.ForkExecPerSecond:0} /s"));
@@ -275,11 +279,16 @@ public static class BenchCommand
         {
             w.WriteStartObject();
             w.WriteString("isa", r.Isa);
-            w.WriteNumber("mutants", r.Persistent.Mutants);
+            w.WriteNumber("mutants", r.Loop.Mutants);
             w.WriteNumber("process_per_mutant_per_s", Math.Round(r.PerProcess.PerSecond, 2));
-            w.WriteNumber("persistent_runner_per_s", Math.Round(r.Persistent.PerSecond, 2));
+            w.WriteNumber("fork_per_mutant_per_s", Math.Round(r.ForkEach.PerSecond, 2));
+            w.WriteNumber("loop_child_per_s", Math.Round(r.Loop.PerSecond, 2));
             w.WriteNumber("ratio", Math.Round(r.Ratio, 2));
+            w.WriteNumber("fork_per_mutant_ratio", Math.Round(r.ForkEachRatio, 2));
+            w.WriteNumber("mutants_that_ended", r.LoopEnded.Mutants);
+            w.WriteNumber("ended_ratio", Math.Round(r.EndedRatio, 2));
             w.WriteNumber("outcome_mismatches", r.Mismatches);
+            w.WriteNumber("fork_per_mutant_outcome_mismatches", r.ForkEachMismatches);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -16,8 +16,10 @@ public sealed record MutantResult(long Id, OutcomeKind Kind, int Signal, int Cas
 
 /// <summary>
 /// Runs many mutants of one artifact through one sandboxed driver in --serve mode: the driver and
-/// qemu start once, and each mutant costs one fork (harness/sl_runtime.c). A crash or hang kills
-/// only that mutant's child; if the runner itself dies, it is restarted for the rest.
+/// qemu start once. Bit flips run one after another in a loop child, which puts its writable memory
+/// back after each one (harness/sl_runtime.c, "Many mutants in one child"); whole images, and flips
+/// with <c>forkEach</c>, cost one fork each. A crash or hang ends only that mutant; if the runner
+/// itself dies, it is restarted for the rest.
 /// </summary>
 public sealed class PersistentRunner(ArtifactRunner runner)
 {
@@ -36,19 +38,21 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     /// <param name="warm">Let the runner run the cases once (against a stub, never the artifact)
     /// before the first mutant, so children inherit qemu's translated driver and libc; off only
     /// when measuring one process per mutant.</param>
+    /// <param name="forkEach">One forked child per bit flip instead of the loop child (what
+    /// <c>bench flips</c> compares it with).</param>
     public async Task<IReadOnlyList<MutantResult>> RunAsync(TestPlan plan, Isa isa, byte[] baseImage, IReadOnlyList<Mutant> mutants,
-        int timeoutMs, CancellationToken ct, bool warm = true)
+        int timeoutMs, CancellationToken ct, bool warm = true, bool forkEach = false)
     {
-        var first = await RunOnceAsync(plan, isa, baseImage, mutants, timeoutMs, ct, warm);
+        var first = await RunOnceAsync(plan, isa, baseImage, mutants, timeoutMs, ct, warm, forkEach);
         var hung = first.Where(r => r.Kind == OutcomeKind.TimedOut).Select(r => r.Id).ToHashSet();
         if (hung.Count == 0) return first;
-        var again = await RunOnceAsync(plan, isa, baseImage, mutants.Where(m => hung.Contains(m.Id)).ToList(), timeoutMs * ConfirmFactor, ct, warm);
+        var again = await RunOnceAsync(plan, isa, baseImage, mutants.Where(m => hung.Contains(m.Id)).ToList(), timeoutMs * ConfirmFactor, ct, warm, forkEach);
         var confirmed = again.ToDictionary(r => r.Id);
         return first.Select(r => confirmed.GetValueOrDefault(r.Id) ?? r).ToList();
     }
 
     private async Task<IReadOnlyList<MutantResult>> RunOnceAsync(TestPlan plan, Isa isa, byte[] baseImage, IReadOnlyList<Mutant> mutants,
-        int timeoutMs, CancellationToken ct, bool warm)
+        int timeoutMs, CancellationToken ct, bool warm, bool forkEach)
     {
         var harness = runner.Harness;
         string driver = await harness.BareDriverAsync(plan, isa, ct);
@@ -65,7 +69,7 @@ public sealed class PersistentRunner(ArtifactRunner runner)
                 foreach (var m in pending) results[m.Id] = new MutantResult(m.Id, OutcomeKind.CouldNotStart, 0, 0, -1);
                 break;
             }
-            var answered = await SessionAsync(plan, isa, driver, image, expect, pending, timeoutMs, warm, results, ct);
+            var answered = await SessionAsync(plan, isa, driver, image, expect, pending, timeoutMs, warm, forkEach, results, ct);
             // A runner that stopped answering: the mutant it was on is recorded as such, the rest retried.
             if (answered < pending.Count)
             {
@@ -79,10 +83,11 @@ public sealed class PersistentRunner(ArtifactRunner runner)
     }
 
     private async Task<int> SessionAsync(TestPlan plan, Isa isa, string driver, string image, byte[] expect, List<Mutant> batch,
-        int timeoutMs, bool warm, Dictionary<long, MutantResult> results, CancellationToken ct)
+        int timeoutMs, bool warm, bool forkEach, Dictionary<long, MutantResult> results, CancellationToken ct)
     {
         var args = new List<string> { "--serve", image, "--expect", "-", "--sandboxed", "--token", "--timeout-ms", timeoutMs.ToString(CultureInfo.InvariantCulture) };
         if (!warm) args.Add("--no-warm");
+        if (forkEach) args.Add("--fork-each");
         var request = await runner.RequestAsync(plan, isa, driver, args, [image], LibDep.Current, ct);
         // Budget: every mutant may reach its wall-clock backstop (4x its CPU budget + 0.5 s), plus start-up.
         var wall = TimeSpan.FromMilliseconds(30_000 + (long)batch.Count * (4L * timeoutMs + 750));
