@@ -638,6 +638,10 @@ static long sl_warm_stub(void) { return 0; }
  * driver and libc (the printing paths, vfprintf and friends, most of all). The cases call a stub,
  * not the artifact, with output thrown away, and only after a child has shown that this ends
  * normally (a stub returning nothing can still upset a case that expects a struct back). */
+struct sl_loop_ctl;
+static struct sl_loop_ctl *sl_loop_snapshot(int cmd_fd, int say_fd);
+static void sl_warm_forget(struct sl_loop_ctl *c, int restore);
+
 static void sl_warm(const sl_case_fn *cases, int ncases, void (*bind)(void *), long timeout_ms)
 {
     fflush(stdout);
@@ -655,14 +659,22 @@ static void sl_warm(const sl_case_fn *cases, int ncases, void (*bind)(void *), l
     while (waitpid(probe, &status, 0) < 0 && errno == EINTR) { }
     kill(-probe, SIGKILL);
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || sl_devnull < 0) return;
+    /* The cases leave their inputs on the runner's heap, which every child copies: a child's
+     * arrays would then land elsewhere than in a driver that did not warm up (an insertion_sort
+     * flip that overran its array crashed as one process per mutant and returned wrong output as a
+     * runner's child). So the runner's writable memory is copied first and put back after, as a
+     * loop child's is; only qemu's translations stay. */
+    struct sl_loop_ctl *before = sl_loop_snapshot(-1, -1);
+    if (before == NULL) return;
     int saved = dup(1);
-    if (saved < 0) return;
+    if (saved < 0) { sl_warm_forget(before, 0); return; }
     dup2(sl_devnull, 1);
     bind((void *)sl_warm_stub);
     sl_run_cases(cases, ncases);
     fflush(stdout);
     dup2(saved, 1);
     close(saved);
+    sl_warm_forget(before, 1);
 }
 
 /* The runner holds no expected output, only a keyed 64-bit hash of each line (key and hashes from
@@ -1111,6 +1123,20 @@ static int sl_loop_restore(struct sl_loop_ctl *c)
     if (mmap(c->case_stack, SL_CASE_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED, -1, 0) != c->case_stack) return 0;
     mprotect(c->case_stack, c->page, PROT_NONE);
     return 1;
+}
+
+/* After the runner's warm-up (sl_warm): its memory put back from the copy taken before (when the
+ * program break did not move: qemu-user would keep the pages of a break moved back down), then
+ * the copy dropped. A driver that cannot take a copy does no warm-up at all. */
+static void sl_warm_forget(struct sl_loop_ctl *c, int restore)
+{
+    size_t bytes = c->bytes, copy_bytes = c->copy_bytes;
+    unsigned char *copy = c->copy;
+    if (restore && (uintptr_t)syscall(SYS_brk, 0) == c->brk) sl_loop_restore(c);
+    sl_loop_ctl = NULL; /* the runner is no loop child (the copy held the pointer, set before it was taken) */
+    sl_loop_ctl_bytes = 0;
+    munmap(copy, copy_bytes);
+    munmap(c, bytes);
 }
 
 static void sl_on_timer(int sig)

@@ -66,6 +66,27 @@ public sealed class LoopChildSpecs : IDisposable
     }
 
     [Fact(Timeout = 300_000)]
+    public async Task A_runner_that_warmed_up_gives_its_children_the_heap_of_a_driver_that_did_not()
+    {
+        // insertion_sort on aarch64: these flips overrun the array being sorted. The runner's
+        // warm-up ran the cases once in the runner and left their inputs on its heap, so in every
+        // child of it the arrays sat elsewhere: the flips crashed as one process per mutant and
+        // returned wrong output through the runner, by fork or in the loop child alike. The runner
+        // now puts its memory back after the warm-up.
+        var ct = TestContext.Current.CancellationToken;
+        var aarch64 = Isa.Parse("aarch64");
+        var (plan, code) = await BuildAsync("insertion_sort", aarch64, ct);
+        int[] bits = [357, 359, 360, 382, 387]; // bench flips --task insertion_sort: 44.5, 44.7, 45.0, 47.6, 48.3
+        var runner = new PersistentRunner(_services.Runner);
+        var alone = new List<MutantResult>();
+        foreach (int bit in bits)
+            alone.Add((await runner.RunAsync(plan, aarch64, code, [Bit(bit)], MutantBudget.Ms(aarch64), ct, warm: false, forkEach: true))[0]);
+        var warmed = await RunAsync("insertion_sort", aarch64, bits.Select(b => (Mutant)Bit(b)).ToList(), forkEach: false, ct);
+        Assert.All(alone, r => Assert.Equal(OutcomeKind.Crashed, r.Kind));
+        Assert.Equal(alone, warmed);
+    }
+
+    [Fact(Timeout = 300_000)]
     public async Task A_flip_after_one_that_hung_writing_a_scratch_register_ends_as_in_a_fresh_child()
     {
         // dot_product on aarch64: bit 260 makes the loop's add write x18 instead of x2 (the loop never
