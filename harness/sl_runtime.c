@@ -699,16 +699,25 @@ static int sl_rm_entry(const char *path, const struct stat *sb, int flag, struct
     return 0;
 }
 
-/* Whether a folder holds nothing (or cannot be read: then it counts as not empty). */
+/* Whether a folder holds nothing (or cannot be read: then it counts as not empty). Read with
+ * getdents64 into a buffer on the stack, not opendir, which mallocs: a loop child checks after a
+ * mutant that may have wrecked its heap. */
 static int sl_dir_empty(const char *path)
 {
-    DIR *d = opendir(path);
-    if (d == NULL) return 0;
-    struct dirent *e;
+    int fd = open(path, O_RDONLY | O_DIRECTORY);
+    if (fd < 0) return 0;
+    char buf[4096];
     int empty = 1;
-    while ((e = readdir(d)) != NULL)
-        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0) { empty = 0; break; }
-    closedir(d);
+    long n;
+    while (empty && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
+        for (long at = 0; at < n; ) {
+            unsigned short reclen;
+            memcpy(&reclen, buf + at + 16, sizeof reclen); /* d_ino 8, d_off 8, then d_reclen */
+            const char *name = buf + at + 19;             /* after d_type */
+            if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) { empty = 0; break; }
+            at += reclen;
+        }
+    close(fd);
     return empty;
 }
 
@@ -1025,26 +1034,6 @@ static ssize_t sl_read_maps(char *buf, size_t cap)
     return (ssize_t)n;
 }
 
-/* Whether a folder holds nothing, read with getdents64 into a buffer on the stack (opendir
- * would malloc). A folder that cannot be read counts as not empty. */
-static int sl_dir_empty_raw(const char *path)
-{
-    int fd = open(path, O_RDONLY | O_DIRECTORY);
-    if (fd < 0) return 0;
-    char buf[4096];
-    int empty = 1;
-    long n;
-    while (empty && (n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0)
-        for (long at = 0; at < n; ) {
-            unsigned short reclen;
-            memcpy(&reclen, buf + at + 16, sizeof reclen); /* d_ino 8, d_off 8, then d_reclen */
-            const char *name = buf + at + 19;             /* after d_type */
-            if (strcmp(name, ".") != 0 && strcmp(name, "..") != 0) { empty = 0; break; }
-            at += reclen;
-        }
-    close(fd);
-    return empty;
-}
 
 /* Maps the control block and takes the copy. Returns NULL when it cannot (no /proc, too many
  * mappings): the runner then forks once per mutant. */
@@ -1247,7 +1236,7 @@ static void __attribute__((noreturn)) sl_loop_child(int cmd_fd, int say_fd, cons
          * not yet reaped), a file it left, an image that is not as mapped. */
         pid_t w = waitpid(-1, NULL, WNOHANG);
         int retire = !(w == -1 && errno == ECHILD);
-        if (sl_sandboxed && (!sl_dir_empty_raw("/tmp") || !sl_dir_empty_raw("/dev/shm"))) retire = 1;
+        if (sl_sandboxed && (!sl_dir_empty("/tmp") || !sl_dir_empty("/dev/shm"))) retire = 1;
         if (memcmp(c->map_base, c->pristine, c->map_total) != 0) retire = 1;
         /* The heap grew (under qemu-user a break moved back down keeps its pages mapped, so a
          * later overrun that faults in a fresh child would not), or any mapping was made, changed
