@@ -304,24 +304,25 @@ public static class BenchCommand
         var layers = new Option<int>("--layers") { Description = "Layers.", DefaultValueFactory = _ => 3 };
         var heads = new Option<int>("--heads") { Description = "Heads.", DefaultValueFactory = _ => 4 };
         var batch = new Option<int>("--batch") { Description = "Sequences per training step.", DefaultValueFactory = _ => 32 };
-        var length = new Option<int>("--length") { Description = "Tokens per sequence (the corpus's tier-1 pairs are about 80).", DefaultValueFactory = _ => 80 };
+        var context = new Option<int>("--context") { Description = "Context length in tokens (default: the shipped model's, 1024).", DefaultValueFactory = _ => 1024 };
+        var length = new Option<int>("--length") { Description = "Tokens per sequence (tier-1 pairs are about 80, tier-4 pairs about 460, a built-in task's prompt and code 150-600).", DefaultValueFactory = _ => 400 };
         var steps = new Option<int>("--steps") { Description = "Timed training steps.", DefaultValueFactory = _ => 20 };
         var samples = new Option<int>("--samples") { Description = "K: samples of one prompt decoded one at a time and then as one batch (the cost of neural:T@best:K).", DefaultValueFactory = _ => 16 };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout." };
         var cmd = new Command("neural",
             "Training tokens/s, inference tokens/s, and the GFLOP/s of the model's matrix products against OpenBLAS sgemm replaying the same shapes at the same thread count, in one run.");
-        foreach (var o in new Option[] { threads, dim, layers, heads, batch, length, steps, samples, json }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { threads, dim, layers, heads, context, batch, length, steps, samples, json }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(() =>
         {
             int d = pr.GetValue(dim);
-            var config = new Neural.ModelConfig(Neural.Tokenizer.VocabSize, 192, d, pr.GetValue(layers), pr.GetValue(heads), 4 * d, Rope: true);
+            var config = new Neural.ModelConfig(Neural.Tokenizer.VocabSize, pr.GetValue(context), d, pr.GetValue(layers), pr.GetValue(heads), 4 * d, Rope: true);
             config.Validate();
             if (pr.GetValue(length) < 4 || pr.GetValue(length) >= config.Context) throw new UserError($"--length must be 4..{config.Context - 1}");
             var r = NeuralBenchmark.Run(config, Math.Max(1, pr.GetValue(threads)), Math.Max(1, pr.GetValue(batch)), pr.GetValue(length), Math.Max(1, pr.GetValue(steps)), Console.Error,
                 Math.Clamp(pr.GetValue(samples), 1, Contenders.Search.SearchStrategy.MaxCandidates));
             if (pr.GetValue(json)) { Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(r)); return Task.FromResult(0); }
             var inv = CultureInfo.InvariantCulture;
-            Console.WriteLine($"bench neural: dim {d}, {config.Layers} layers, {config.Heads} heads, {config.ParameterCount:N0} parameters, {r.Threads} threads, batch {r.Batch} x {r.Length} tokens");
+            Console.WriteLine($"bench neural: dim {d}, {config.Layers} layers, {config.Heads} heads, context {config.Context}, {config.ParameterCount:N0} parameters, {r.Threads} threads, batch {r.Batch} x {r.Length} tokens");
             Console.WriteLine(string.Create(inv, $"  training            {r.TrainTokensPerSecond,12:N0} tokens/s   ({1000 * r.StepSeconds:0.0} ms per step)"));
             Console.WriteLine(string.Create(inv, $"  inference (greedy)  {r.InferenceTokensPerSecond,12:N0} tokens/s   ({r.InferencePrompts} prompts, key/value cache)"));
             Console.WriteLine(string.Create(inv, $"  sampling {r.Samples,2} of one   {r.SampledOneAtATimeTokensPerSecond,12:N0} tokens/s one at a time, {r.SampledBatchTokensPerSecond:N0} as one batch (ratio {r.SampleBatchRatio:0.00})"));

@@ -13,7 +13,7 @@ public static class CorpusCommand
     public static Command Create()
     {
         var sources = new Option<string?>("--sources") { Description = "Program sources, comma-separated: exprgen (seeded small C functions), tasks (the built-in tasks, with their I/O tests), csmith (Debian's Csmith; its checksum is the oracle), dir:PATH (every .c file under PATH). Default: exprgen." };
-        var tiers = new Option<string?>("--tiers") { Description = "exprgen tiers, comma-separated: 1 one expression over 1-3 int parameters; 2 adds comparisons, ternaries, locals; 3 adds loops, a small array, a call. Default: 1." };
+        var tiers = new Option<string?>("--tiers") { Description = "exprgen tiers, comma-separated: 1 one expression over 1-3 int parameters; 2 adds comparisons, ternaries, locals; 3 adds loops, a small array, a call; 4 loops, arrays, pointers, structs, string literals and calls over int parameters; 5 pointer, string and struct parameters (the shapes of the built-in tasks). Default: 1." };
         var count = new Option<int>("--count", "-n") { Description = "Programs per exprgen tier, and Csmith programs.", DefaultValueFactory = _ => 1000 };
         var targets = new Option<string?>("--targets") { Description = "Compile matrix: isa/compiler/level items, comma-separated, '*' wildcards over x86_64, aarch64, riscv64 x gcc, clang x -O0..-O3. Default: x86_64/gcc/-O2." };
         var outDir = new Option<string>("--out", "-o") { Description = "Folder for the corpus files (one per chunk of programs). A re-run with the same settings continues where it stopped.", Required = true };

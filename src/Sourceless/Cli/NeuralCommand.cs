@@ -27,7 +27,7 @@ public static class NeuralCommand
     private static Command Eval()
     {
         var checkpoint = CheckpointOption();
-        var tiers = new Option<string>("--tiers") { Description = "exprgen tiers to hold out.", DefaultValueFactory = _ => "1,2,3" };
+        var tiers = new Option<string>("--tiers") { Description = "exprgen tiers to hold out (1 to 4; tier 5 takes pointers, the built-in tasks are its test).", DefaultValueFactory = _ => "1,2,3,4" };
         var count = new Option<int>("--count", "-n") { Description = "Held-out functions per tier.", DefaultValueFactory = _ => 200 };
         var seed = new Option<ulong>("--seed") { Description = "exprgen seed of the held-out set.", DefaultValueFactory = _ => HeldOut.DefaultSeed };
         var target = new Option<string>("--target") { Description = "Target to generate for (must be one the model was trained on).", DefaultValueFactory = _ => "x86_64/gcc/-O2" };
@@ -40,6 +40,9 @@ public static class NeuralCommand
         foreach (var o in new Option[] { checkpoint, tiers, count, seed, target, corpus, temperature, show, json, threads }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
+            var tierList = CorpusOptions.ParseTiers(pr.GetValue(tiers));
+            if (tierList.FirstOrDefault(x => !ExprGen.Judgeable(x)) is > 0 and var unjudged)
+                throw new UserError($"--tiers: tier {unjudged} functions take pointers, which the held-out judge cannot pass; the built-in tasks are their test (tiers 1 to 4 can be held out)");
             Rows.Use(pr.GetValue(threads));
             var loaded = Checkpoint.Load(pr.GetValue(checkpoint)!);
             var model = loaded.Model;
@@ -55,12 +58,14 @@ public static class NeuralCommand
                 var judge = new ExprJudge(new Sandbox.Sandbox(Sandbox.SandboxLimits.Default, Environment.ProcessorCount), Tools.ToolRunner.Shared, work);
                 var compiler = new CorpusCompiler(CorpusOptions.DefaultCache, Path.Combine(CorpusOptions.DefaultCache, ".work"), Tools.ToolRunner.Shared);
                 var rows = new List<object>();
-                foreach (int tier in CorpusOptions.ParseTiers(pr.GetValue(tiers)))
+                foreach (int tier in tierList)
                 {
                     var items = await HeldOut.BuildAsync([tier], pr.GetValue(count), pr.GetValue(seed), t, compiler, judge, bodies, ct);
-                    var results = await Evaluation.RunAsync(model, items, judge, new SamplingOptions(pr.GetValue(temperature), 256, 1), ct);
+                    var results = await Evaluation.RunAsync(model, items, judge, new SamplingOptions(pr.GetValue(temperature), Evaluation.MaxCodeTokens, 1), ct);
                     var s = EvaluationSummary.Of(results);
                     var b = EvaluationSummary.Of(await Evaluation.BaselineAsync(items, judge, ct));
+                    if (items.Count < pr.GetValue(count))
+                        Console.Error.WriteLine($"tier {tier}: {items.Count} of {pr.GetValue(count)} functions held out; the other {pr.GetValue(count) - items.Count} did not compile or their compiler bytes need relocations (.rodata, calls), so they do not run alone");
                     Console.Error.WriteLine($"tier {tier}: {s}");
                     Console.Error.WriteLine($"tier {tier} trivial baseline (most frequent output): {b}");
                     foreach (var r in results.Take(pr.GetValue(show)))

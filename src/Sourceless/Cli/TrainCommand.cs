@@ -26,18 +26,19 @@ public static class TrainCommand
         var threads = new Option<int>("--threads") { Description = "Threads (OpenBLAS and row loops). Same seed and thread count give the same weights.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var evalEvery = new Option<long>("--eval-every") { Description = "Steps between held-out evaluations and checkpoints (0: only at the end).", DefaultValueFactory = _ => 1000 };
         var evalCount = new Option<int>("--eval-count") { Description = "Held-out functions per tier (0: no evaluation).", DefaultValueFactory = _ => 200 };
-        var evalTiers = new Option<string>("--eval-tiers") { Description = "exprgen tiers of the held-out set.", DefaultValueFactory = _ => "1" };
+        var evalTiers = new Option<string>("--eval-tiers") { Description = "exprgen tiers of the held-out set (1 to 4; the first is the learning curve's headline, every tier's figures are in by_tier).", DefaultValueFactory = _ => "1" };
         var evalSeed = new Option<ulong>("--eval-seed") { Description = "exprgen seed of the held-out set (keep it apart from the corpus's seed).", DefaultValueFactory = _ => HeldOut.DefaultSeed };
         var tiers = new Option<string?>("--tiers") { Description = "Use only corpus pairs of these exprgen tiers (default: all)." };
         var limit = new Option<int>("--limit") { Description = "Use at most this many pairs (the learning curve's knob).", DefaultValueFactory = _ => int.MaxValue };
         var resume = new Option<bool>("--resume") { Description = "Continue --out/train.ckpt from its step, with the same data order." };
         var stopAt = new Option<long?>("--stop-at") { Description = "Stop at this step with a resumable train.ckpt (the schedule still spans --steps); continue with --resume." };
+        var initFrom = new Option<string?>("--init-from") { Description = "Start from this checkpoint's weights instead of random ones (same shape; the context may be longer: new positions start fresh). Its training record and corpus recipe are kept in the new checkpoint." };
         var cache = new Option<string?>("--cache") { Description = "Compile cache for the held-out set (default: the corpus cache)." };
         var cmd = new Command("train",
             "Train the built-in neural compiler (a byte-level decoder-only transformer written in C#, products through OpenBLAS) on source/binary pairs: " +
             "prints loss and tokens per second, evaluates held-out functions (exact bytes and hidden-test pass rate, run in the sandbox), " +
             "checkpoints atomically, resumes with --resume, deterministic for a seed and thread count.");
-        foreach (var o in new Option[] { corpus, outDir, steps, batch, lr, warmup, dim, layers, heads, mlp, context, rope, seed, threads, evalEvery, evalCount, evalTiers, evalSeed, tiers, limit, resume, stopAt, cache })
+        foreach (var o in new Option[] { corpus, outDir, steps, batch, lr, warmup, dim, layers, heads, mlp, context, rope, seed, threads, evalEvery, evalCount, evalTiers, evalSeed, tiers, limit, resume, stopAt, initFrom, cache })
             cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
@@ -56,7 +57,7 @@ public static class TrainCommand
                 EvalTiers = CorpusOptions.ParseTiers(pr.GetValue(evalTiers)), EvalSeed = pr.GetValue(evalSeed), Seed = pr.GetValue(seed),
                 Threads = pr.GetValue(threads), Limit = pr.GetValue(limit),
                 Tiers = pr.GetValue(tiers) is { } t ? CorpusOptions.ParseTiers(t).ToHashSet() : null,
-                Resume = pr.GetValue(resume), StopAt = pr.GetValue(stopAt), Cache = Path.GetFullPath(pr.GetValue(cache) ?? CorpusOptions.DefaultCache),
+                Resume = pr.GetValue(resume), InitFrom = pr.GetValue(initFrom) is { } i ? Path.GetFullPath(i) : null, StopAt = pr.GetValue(stopAt), Cache = Path.GetFullPath(pr.GetValue(cache) ?? CorpusOptions.DefaultCache),
                 Command = "sourceless " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1).Select(Tools.CommandLine.Quote)),
             };
             var result = await new Trainer(options).RunAsync(ct);

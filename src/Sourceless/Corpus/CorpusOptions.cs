@@ -52,7 +52,7 @@ public sealed record CorpusOptions(
         var tiers = new List<int>();
         foreach (var t in (string.IsNullOrWhiteSpace(text) ? "1" : text).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
-            if (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v is < 1 or > 3) throw new UserError($"--tiers: expected 1, 2 or 3, got '{t}'");
+            if (!int.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out int v) || v is < 1 or > ExprGen.MaxTier) throw new UserError($"--tiers: expected exprgen tiers 1 to {ExprGen.MaxTier} (1-3 expressions, 4 loops/arrays/structs over ints, 5 pointer, string and struct parameters), got '{t}'");
             if (!tiers.Contains(v)) tiers.Add(v);
         }
         return tiers;

@@ -8,14 +8,23 @@ namespace Sourceless.Corpus;
 /// exprgen: seeded small pure C functions, one per program, with a complexity knob.
 /// Tier 1: one expression over 1-3 int parameters with + - * &amp; | ^ &lt;&lt; &gt;&gt; and constants.
 /// Tier 2: adds comparisons, ternaries and locals. Tier 3: adds bounded loops, a small local
-/// array and a call to a static helper. Program i of a seed is the same text on every machine.
+/// array and a call to a static helper. Tiers 4 and 5 (ExprGenLoops.cs, ExprGenPointers.cs) are
+/// what the built-in tasks are made of: loops, arrays, pointers, strings, structs and calls, over
+/// int parameters (tier 4, judged like tiers 1-3) and over pointer parameters (tier 5). Program i
+/// of a seed is the same text on every machine.
 /// Shift counts are constants in 0..31, so no function shifts by its width; signed overflow is
 /// left as C has it (the corpus pairs source with what the compiler made of it).
 /// </summary>
-public static class ExprGen
+public static partial class ExprGen
 {
     private static readonly string[] Ops = ["+", "-", "*", "&", "|", "^", "<<", ">>"];
     private static readonly string[] Compares = ["<", "<=", ">", ">=", "==", "!="];
+
+    public const int MaxTier = 5;
+
+    /// <summary>Tiers whose functions take int parameters and return an int, so the held-out judge
+    /// (<see cref="Neural.ExprJudge"/>) can run them on its hidden inputs.</summary>
+    public static bool Judgeable(int tier) => tier is >= 1 and <= 4;
 
     public static CorpusProgram Program(ulong seed, int tier, long index)
     {
@@ -59,10 +68,25 @@ public static class ExprGen
                 sb.Append(CultureInfo.InvariantCulture, $"    return {helper}(acc, v[{rng.Next(len)}]);\n}}\n");
                 break;
             }
+            case 4:
+                Loops(sb, rng, name, ps, index);
+                break;
+            case 5:
+                Pointers(sb, rng, name, index);
+                break;
             default:
-                throw new UserError($"exprgen tier must be 1, 2 or 3, got {tier}");
+                throw new UserError($"exprgen tier must be 1 to {MaxTier}, got {tier}");
         }
         return new CorpusProgram(index, "exprgen", $"exprgen/t{tier}/{seed}/{index}", tier, sb.ToString());
+    }
+
+    /// <summary>The name of the function an exprgen program is made for, from its program id
+    /// ("exprgen/t5/12/7" is f7). Not from the record's program index: in a corpus of several tiers
+    /// that counts on across tiers, while each tier's programs are numbered from 0.</summary>
+    public static string? OwnFunction(string programId)
+    {
+        var parts = programId.Split('/');
+        return parts.Length == 4 && parts[0] == "exprgen" && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out long i) ? $"f{i}" : null;
     }
 
     private static string Params(IEnumerable<string> ps) => string.Join(", ", ps.Select(p => "int " + p));

@@ -24,6 +24,19 @@ public sealed record TrainingInfo
     [JsonPropertyName("pairs_seen")] public long PairsSeen { get; init; }
     [JsonPropertyName("tokens_seen")] public long TokensSeen { get; init; }
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
+    /// <summary>The run whose weights this one started from (<c>--init-from</c>), or null for random weights.</summary>
+    [JsonPropertyName("init_from")] public TrainingInfo? InitFrom { get; init; }
+
+    /// <summary>Steps, pairs, tokens and seconds of a whole chain of runs up to and including
+    /// <paramref name="info"/> (each run's own fields count only its own work): where the next
+    /// run's learning curve starts. Zeros for no run.</summary>
+    public static (long Step, long PairsSeen, long TokensSeen, double Seconds) Before(TrainingInfo? info)
+    {
+        (long Step, long PairsSeen, long TokensSeen, double Seconds) sum = (0, 0, 0, 0);
+        for (var i = info; i is not null; i = i.InitFrom)
+            sum = (sum.Step + i.Step, sum.PairsSeen + i.PairsSeen, sum.TokensSeen + i.TokensSeen, sum.Seconds + i.Seconds);
+        return sum;
+    }
 }
 
 /// <summary>

@@ -38,6 +38,12 @@ public sealed record CorpusRecipe(
         return recipes;
     }
 
+    /// <summary>Both lists as one: per generator, tier and seed the larger count (exprgen program i
+    /// of a seed is the same text in every corpus that has it).</summary>
+    public static IReadOnlyList<CorpusRecipe> Union(IReadOnlyList<CorpusRecipe> a, IReadOnlyList<CorpusRecipe> b) =>
+        [.. a.Concat(b).GroupBy(r => (r.Generator, r.Tier, r.Seed)).Select(g => g.MaxBy(r => r.Count)!)
+            .OrderBy(r => r.Generator == ExprGenerator ? 0 : 1).ThenBy(r => r.Tier).ThenBy(r => r.Seed)];
+
     /// <summary>Every function body the recipes make (<see cref="TrainingSet.BodyOf"/>), or null when
     /// some part of the corpus cannot be made again (then seen and unseen cannot be told apart).</summary>
     public static IReadOnlySet<string>? Bodies(IReadOnlyList<CorpusRecipe> recipes)

@@ -26,6 +26,10 @@ public sealed record EvaluationSummary(int Count, int Exact, int Passed, int Uns
 /// the model, recorded as such.</summary>
 public static class Evaluation
 {
+    /// <summary>Most code bytes one held-out answer may have, in training's evaluations and in
+    /// <c>neural eval</c> alike (tier 4's compiled functions reach about 300).</summary>
+    public const int MaxCodeTokens = 384;
+
     public static async Task<IReadOnlyList<EvaluatedItem>> RunAsync(Transformer model, IReadOnlyList<HeldOutItem> items, ExprJudge judge,
         SamplingOptions sampling, CancellationToken ct)
     {

@@ -27,6 +27,8 @@ public sealed record TrainOptions
     public int Limit { get; init; } = int.MaxValue;
     public ISet<int>? Tiers { get; init; }
     public bool Resume { get; init; }
+    /// <summary>Start from this checkpoint's weights (<see cref="WarmStart"/>) instead of random ones.</summary>
+    public string? InitFrom { get; init; }
     /// <summary>Stop (with a resumable checkpoint) at this step; the schedule still spans <see cref="Steps"/>.</summary>
     public long? StopAt { get; init; }
     public string Command { get; init; } = "";
@@ -34,7 +36,10 @@ public sealed record TrainOptions
     public TextWriter Log { get; init; } = Console.Error;
 }
 
-/// <summary>One row of train-log.jsonl: where training stood at an evaluation.</summary>
+/// <summary>One row of train-log.jsonl: where training stood at an evaluation. The figures are
+/// those of the first held-out tier (the headline, tier 1 by default); <see cref="ByTier"/> has
+/// every tier's. A run started with --init-from counts steps, pairs, tokens and seconds from the
+/// start of the first run, so one log is the whole chain's curve.</summary>
 public sealed record LearningPoint(
     [property: JsonPropertyName("step")] long Step,
     [property: JsonPropertyName("pairs_seen")] long PairsSeen,
@@ -44,7 +49,17 @@ public sealed record LearningPoint(
     [property: JsonPropertyName("exact")] double Exact,
     [property: JsonPropertyName("pass")] double Pass,
     [property: JsonPropertyName("unseen_pass")] double UnseenPass,
-    [property: JsonPropertyName("seconds")] double Seconds);
+    [property: JsonPropertyName("seconds")] double Seconds,
+    [property: JsonPropertyName("by_tier")] IReadOnlyList<TierPoint>? ByTier = null);
+
+/// <summary>One held-out tier's figures at an evaluation.</summary>
+public sealed record TierPoint(
+    [property: JsonPropertyName("tier")] int Tier,
+    [property: JsonPropertyName("heldout")] int HeldOut,
+    [property: JsonPropertyName("exact")] double Exact,
+    [property: JsonPropertyName("pass")] double Pass,
+    [property: JsonPropertyName("unseen")] int Unseen,
+    [property: JsonPropertyName("unseen_pass")] double UnseenPass);
 
 public sealed record TrainResult(string Checkpoint, TrainingInfo Info, IReadOnlyList<LearningPoint> Curve, double TokensPerSecond);
 
@@ -61,6 +76,8 @@ public sealed class Trainer(TrainOptions options)
     public async Task<TrainResult> RunAsync(CancellationToken ct)
     {
         options.Config.Validate();
+        if (options.EvalTiers.FirstOrDefault(t => !ExprGen.Judgeable(t)) is > 0 and var unjudged)
+            throw new UserError($"--eval-tiers: tier {unjudged} functions take pointers, which the held-out judge cannot pass; the built-in tasks are their test (tiers 1 to 4 can be held out)");
         // The held-out judge builds harness/exprcheck.c: find the resources now, not at the first evaluation.
         if (options.EvalCount > 0) _ = Harness.SourcelessHome.HarnessDir;
         Directory.CreateDirectory(options.Out);
@@ -68,7 +85,7 @@ public sealed class Trainer(TrainOptions options)
         var log = options.Log;
         var data = await TrainingSet.LoadAsync(options.Corpus, options.Tiers, options.Config.Context, options.Limit, ct);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"train: {data.Examples.Count} pairs ({data.TooLong} longer than the context of {options.Config.Context} left out), targets {string.Join(", ", data.Targets)}; model {options.Config.ParameterCount:N0} parameters"));
+            $"train: {data.Examples.Count} pairs ({data.TooLong} longer than the context of {options.Config.Context} and {data.Relocated} whose bytes need relocations left out), targets {string.Join(", ", data.Targets)}; model {options.Config.ParameterCount:N0} parameters"));
 
         string trainPath = Path.Combine(options.Out, TrainCheckpoint), logPath = Path.Combine(options.Out, LogFile);
         Transformer model;
@@ -76,6 +93,7 @@ public sealed class Trainer(TrainOptions options)
         long step = 0, pairsSeen = 0, tokensSeen = 0;
         double secondsBefore = 0;
         var curve = new List<LearningPoint>();
+        TrainingInfo? initFrom = null;
         if (options.Resume && File.Exists(trainPath))
         {
             var loaded = Checkpoint.Load(trainPath, withOptimizer: true);
@@ -83,15 +101,24 @@ public sealed class Trainer(TrainOptions options)
             if (loaded.Training.Seed != options.Seed || loaded.Training.Threads != options.Threads)
                 throw new UserError($"{trainPath} was trained with seed {loaded.Training.Seed} and {loaded.Training.Threads} threads; resume with the same");
             model = loaded.Model;
+            initFrom = loaded.Training.InitFrom;
             optimizer = loaded.Optimizer ?? throw new UserError($"{trainPath} holds no optimizer state");
             (step, pairsSeen, tokensSeen, secondsBefore) = (loaded.Training.Step, loaded.Training.PairsSeen, loaded.Training.TokensSeen, loaded.Training.Seconds);
-            curve.AddRange(TrainingLog.Read(logPath, log).Where(p => p.Step <= step));
+            curve.AddRange(TrainingLog.Read(logPath, log).Where(p => p.Step <= TrainingInfo.Before(initFrom).Step + step));
             log.WriteLine($"train: resuming {trainPath} at step {step}");
         }
         else
         {
             model = new Transformer(options.Config);
             model.Initialize(Tasks.SplitMix64.SeedFrom(options.Seed, "init"));
+            if (options.InitFrom is { } from)
+            {
+                initFrom = WarmStart.Into(from, model);
+                log.WriteLine($"train: starting from the weights of {from} ({initFrom.Step} steps, {initFrom.PairsSeen:N0} pairs seen)");
+                // Its learning curve, when it lies next to it, opens this run's.
+                string before = Path.Combine(Path.GetDirectoryName(from)!, LogFile);
+                if (File.Exists(before)) curve.AddRange(TrainingLog.Read(before, log).Where(p => p.Step <= TrainingInfo.Before(initFrom).Step));
+            }
             optimizer = new AdamW(model.Layout);
         }
         await File.WriteAllLinesAsync(logPath, curve.Select(p => JsonSerializer.Serialize(p)), ct);
@@ -99,9 +126,16 @@ public sealed class Trainer(TrainOptions options)
         var evalTarget = Target.Parse(data.Targets[0]);
         string work = Path.Combine(options.Out, ".work");
         var judge = new ExprJudge(new Sandbox.Sandbox(Sandbox.SandboxLimits.Default, options.Threads), Tools.ToolRunner.Shared, work);
+        // Seen means seen by any run of the chain: the one this started from trained on its own corpus.
+        IReadOnlySet<string> seen = data.Bodies;
+        if (initFrom is not null && options.EvalCount > 0)
+        {
+            if (CorpusRecipe.Bodies(initFrom.CorpusRecipe) is { } earlier) seen = new HashSet<string>(data.Bodies.Concat(earlier), StringComparer.Ordinal);
+            else log.WriteLine("train: the checkpoint this run started from records no corpus recipe that can be made again: 'unseen' leaves out only this run's corpus");
+        }
         var heldOut = options.EvalCount > 0 && options.EvalEvery > 0
             ? await HeldOut.BuildAsync(options.EvalTiers, options.EvalCount, options.EvalSeed, evalTarget,
-                new CorpusCompiler(options.Cache, Path.Combine(options.Cache, ".work"), Tools.ToolRunner.Shared), judge, data.Bodies, ct)
+                new CorpusCompiler(options.Cache, Path.Combine(options.Cache, ".work"), Tools.ToolRunner.Shared), judge, seen, ct)
             : [];
         if (heldOut.Count > 0)
             log.WriteLine($"train: {heldOut.Count} held-out functions for {evalTarget} (seed {options.EvalSeed}), {heldOut.Count(h => h.Seen)} of them also in the training set");
@@ -115,7 +149,8 @@ public sealed class Trainer(TrainOptions options)
         long epochOf = -1;
         TrainingInfo Info() => new()
         {
-            Command = options.Command, Seed = options.Seed, Threads = options.Threads, Corpus = options.Corpus, CorpusRecipe = data.Recipes, Pairs = data.Examples.Count,
+            Command = options.Command, Seed = options.Seed, Threads = options.Threads, Corpus = options.Corpus,
+            CorpusRecipe = initFrom is null ? data.Recipes : CorpusRecipe.Union(data.Recipes, initFrom.CorpusRecipe), InitFrom = initFrom, Pairs = data.Examples.Count,
             Targets = data.Targets, Batch = options.Batch, LearningRate = options.LearningRate, TotalSteps = options.Steps, Step = step,
             PairsSeen = pairsSeen, TokensSeen = tokensSeen, Seconds = secondsBefore + clock.Elapsed.TotalSeconds,
         };
@@ -123,12 +158,16 @@ public sealed class Trainer(TrainOptions options)
         async Task Evaluate()
         {
             if (heldOut.Count == 0) return;
-            var results = await Evaluation.RunAsync(model, heldOut, judge, new SamplingOptions(MaxTokens: 128), ct);
-            var s = EvaluationSummary.Of(results);
-            var point = new LearningPoint(step, pairsSeen, tokensSeen, lossAvg, s.Count, s.ExactRate, s.PassRate, s.UnseenPassRate, secondsBefore + clock.Elapsed.TotalSeconds);
+            var results = await Evaluation.RunAsync(model, heldOut, judge, new SamplingOptions(MaxTokens: Evaluation.MaxCodeTokens), ct);
+            var tiers = options.EvalTiers.Select(t => (Tier: t, S: EvaluationSummary.Of([.. results.Where(r => r.Item.Tier == t)]))).ToList();
+            var s = tiers[0].S;
+            var b = TrainingInfo.Before(initFrom);
+            var point = new LearningPoint(b.Step + step, b.PairsSeen + pairsSeen, b.TokensSeen + tokensSeen, lossAvg, s.Count, s.ExactRate, s.PassRate, s.UnseenPassRate,
+                b.Seconds + secondsBefore + clock.Elapsed.TotalSeconds,
+                [.. tiers.Select(t => new TierPoint(t.Tier, t.S.Count, t.S.ExactRate, t.S.PassRate, t.S.UnseenCount, t.S.UnseenPassRate))]);
             curve.Add(point);
             await File.AppendAllTextAsync(logPath, JsonSerializer.Serialize(point) + "\n", ct);
-            log.WriteLine($"train: step {step}: held-out {s}");
+            foreach (var (tier, summary) in tiers) log.WriteLine($"train: step {step}: held-out tier {tier}: {summary}");
         }
 
         int batchesPerEpoch = (data.Examples.Count + options.Batch - 1) / options.Batch;

@@ -11,19 +11,25 @@ public sealed record Example(int[] Tokens, int CompletionStart, string Body);
 /// <summary>
 /// The pairs of one or more corpus folders that fit the model: exprgen records of each program's
 /// own function (a static helper's record shares its program's source, so its prompt would be
-/// ambiguous), other origins as they are, and only sequences that fit the context.
+/// ambiguous), other origins as they are, and only sequences that fit the context. A record
+/// whose bytes carry relocations (a constant pool in .rodata, a call to malloc) is left out: its
+/// bytes are not a bare image that runs alone (docs/bare-bytes-contract.md), so copying them
+/// would teach the model code that cannot work.
 /// </summary>
 public sealed partial class TrainingSet
 {
     public IReadOnlyList<Example> Examples { get; }
     public int TooLong { get; }
+    /// <summary>Records left out because their bytes need relocations to run.</summary>
+    public int Relocated { get; }
     public IReadOnlySet<string> Bodies { get; }
     public IReadOnlyList<string> Targets { get; }
     /// <summary>How the corpus was made (recorded in the checkpoint).</summary>
     public IReadOnlyList<CorpusRecipe> Recipes { get; }
 
-    private TrainingSet(List<Example> examples, int tooLong, IReadOnlyList<string> targets, IReadOnlyList<CorpusRecipe> recipes)
+    private TrainingSet(List<Example> examples, int tooLong, int relocated, IReadOnlyList<string> targets, IReadOnlyList<CorpusRecipe> recipes)
     {
+        Relocated = relocated;
         Examples = examples;
         Recipes = recipes;
         TooLong = tooLong;
@@ -36,7 +42,7 @@ public sealed partial class TrainingSet
         var examples = new List<Example>();
         var targets = new SortedSet<string>(StringComparer.Ordinal);
         var programs = new List<string>();
-        int tooLong = 0;
+        int tooLong = 0, relocated = 0;
         foreach (var folder in folders)
         {
             if (!Directory.Exists(folder)) throw new UserError($"corpus folder {folder} does not exist (make one with: sourceless corpus --out {folder})");
@@ -48,17 +54,34 @@ public sealed partial class TrainingSet
                 {
                     if (examples.Count >= limit) break;
                     if (tiers is not null && !tiers.Contains(r.Tier)) continue;
-                    if (r.Origin == "exprgen" && r.Function != $"f{r.ProgramIndex}") continue;
+                    if (r.Origin == "exprgen" && r.Function != ExprGen.OwnFunction(r.ProgramId)) continue;
+                    // The program still counts in the recipe (programs below): marking a held-out
+                    // function seen that was not can only lower the unseen figure.
+                    programs.Add(r.ProgramId);
+                    if (HasRelocations(r.Relocations)) { relocated++; continue; }
                     var (tokens, start) = Tokenizer.Example(r.Source, Tokenizer.Tag(r.Isa, r.Compiler, r.Opt), r.Bytes);
                     if (tokens.Length > context) { tooLong++; continue; }
                     examples.Add(new Example(tokens, start, BodyOf(r.Source, r.Function)));
-                    programs.Add(r.ProgramId);
                     targets.Add(r.Target);
                 }
             }
         }
         if (examples.Count == 0) throw new UserError($"no usable pairs in {string.Join(", ", folders)} (tiers, context {context})");
-        return new TrainingSet(examples, tooLong, [.. targets], CorpusRecipe.Of(programs));
+        return new TrainingSet(examples, tooLong, relocated, [.. targets], CorpusRecipe.Of(programs));
+    }
+
+    /// <summary>Relocations the assembler writes for branches inside the function (riscv64 keeps
+    /// them for the linker's relaxation) with the offsets already in the bytes: they need nothing.</summary>
+    private static readonly HashSet<string> Resolved = new(StringComparer.Ordinal)
+        { "R_RISCV_BRANCH", "R_RISCV_JAL", "R_RISCV_RVC_BRANCH", "R_RISCV_RVC_JUMP", "R_RISCV_RELAX", "R_RISCV_ALIGN" };
+
+    /// <summary>Whether a record's relocations (as stored: a JSON array of {offset, type, symbol,
+    /// addend}) leave anything for a linker to fill in: a constant pool, a call, a global.</summary>
+    public static bool HasRelocations(string relocations)
+    {
+        if (relocations.AsSpan().Trim().Length <= 2) return false;
+        using var doc = System.Text.Json.JsonDocument.Parse(relocations);
+        return doc.RootElement.EnumerateArray().Any(r => !(r.TryGetProperty("type", out var t) && Resolved.Contains(t.GetString() ?? "")));
     }
 
     /// <summary>The normalised source with the function's own name replaced: two programs that

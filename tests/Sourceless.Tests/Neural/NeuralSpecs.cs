@@ -112,6 +112,61 @@ public sealed class NeuralSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Tier_4_loops_arrays_and_structs_run_to_the_end_in_the_judge_and_the_compilers_bytes_pass()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var target = Target.Parse("x86_64/gcc/-O2");
+        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge4"));
+        var compiler = new CorpusCompiler(_tmp.Sub("cache"), _tmp.Sub("cache/.work"), ToolRunner.Shared);
+        var items = await HeldOut.BuildAsync([4], 24, 77, target, compiler, judge, null, ct);
+        // Those whose bytes read a constant pool in .rodata are left out: they cannot run alone.
+        Assert.InRange(items.Count, 12, 24);
+        // Every function ends on every hidden input (no hang, no fault) in the compiler's own build...
+        Assert.All(items, i => Assert.NotNull(i.Expected));
+        // ...and its bytes, run alone through the judge, give those answers.
+        var verdicts = await judge.RunAsync(target.Isa, [.. items.Select(i => i.Reference)], ct);
+        Assert.All(items.Zip(verdicts), p => Assert.True(p.Second.Passes(p.First.Expected), $"{p.First.Source}: {p.Second.Outcome} {p.Second.Detail}"));
+        // Not a set of constants: most functions answer differently on different inputs.
+        Assert.True(items.Count(i => i.Expected!.Distinct().Count() > 1) >= 12, "most tier-4 functions should depend on their inputs");
+    }
+
+    [Fact]
+    public async Task A_run_started_from_a_checkpoint_with_a_longer_context_keeps_its_weights_and_its_corpus_recipe()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        string corpus = await CorpusAsync(60, ct);
+        var first = await new Trainer(Options(corpus, _tmp.Sub("first"))).RunAsync(ct);
+        var old = Checkpoint.Load(first.Checkpoint).Model;
+        var longer = Small with { Context = 320 };
+        var grown = new Transformer(longer);
+        grown.Initialize(3);
+        var info = WarmStart.Into(first.Checkpoint, grown);
+        Assert.Equal(first.Info.Step, info.Step);
+        var (o, g) = (old.Layout, grown.Layout);
+        Assert.Equal(old.Weights[..(o.PosEmb + Small.Context * Small.Dim)], grown.Weights[..(g.PosEmb + Small.Context * Small.Dim)]);
+        Assert.Equal(old.Weights[o.Layers[0].Ln1G..], grown.Weights[g.Layers[0].Ln1G..]);
+        // The new positions keep their fresh start, not zeros and not a copy.
+        Assert.Contains(grown.Weights[(g.PosEmb + Small.Context * Small.Dim)..g.Layers[0].Ln1G], w => w != 0);
+
+        // A run from it records where it started, and counts the first run's corpus as seen.
+        var corpus2 = _tmp.Sub("corpus4");
+        await new CorpusRunner(new CorpusOptions(["exprgen"], [4], 12, [Target.Parse("x86_64/gcc/-O2")], corpus2, "parquet", 0, 1, 8, 2, 1000, _tmp.Sub("cache")), ToolRunner.Shared).RunAsync(ct);
+        var second = await new Trainer(Options(corpus2, _tmp.Sub("second")) with { Config = Small with { Context = 1024 }, InitFrom = first.Checkpoint, Steps = 4 }).RunAsync(ct);
+        var loaded = Checkpoint.Load(second.Checkpoint).Training;
+        Assert.Equal(first.Info.Command, loaded.InitFrom!.Command);
+        Assert.Equal([(1, 5UL, 60L), (4, 8UL, 12L)], loaded.CorpusRecipe.Select(r => (r.Tier, r.Seed, r.Count)));
+        // A chain's curve goes on from the sum of its runs: the next run's points start past both.
+        Assert.Equal((first.Info.Step + 4, first.Info.PairsSeen + second.Info.PairsSeen), (TrainingInfo.Before(loaded).Step, TrainingInfo.Before(loaded).PairsSeen));
+
+        // Another width, or a shorter context, cannot start from it.
+        Assert.Contains("same shape", Assert.Throws<UserError>(() => WarmStart.Into(first.Checkpoint, new Transformer(Small with { Dim = 32 }))).Message);
+        Assert.Contains("longer context", Assert.Throws<UserError>(() => WarmStart.Into(first.Checkpoint, new Transformer(Small with { Context = 96 }))).Message);
+        // Tier 5 takes pointers: the held-out judge cannot run it, and says so before training.
+        var e = await Assert.ThrowsAsync<UserError>(() => new Trainer(Options(corpus, _tmp.Sub("t5")) with { EvalTiers = [5], EvalCount = 4 }).RunAsync(ct));
+        Assert.Contains("tier 5", e.Message);
+    }
+
+    [Fact]
     public void A_checkpoint_round_trips_and_anything_else_is_refused_with_a_clear_error()
     {
         var model = new Transformer(Small);
