@@ -33,16 +33,22 @@ public static class NeuralCommand
         var target = new Option<string>("--target") { Description = "Target to generate for (must be one the model was trained on).", DefaultValueFactory = _ => "x86_64/gcc/-O2" };
         var corpus = new Option<string?>("--corpus") { Description = "Training corpus folders: held-out functions whose body occurs there are marked 'seen' and reported apart. Default: the corpus recipe in the checkpoint (its exprgen programs made again), so no files are needed." };
         var temperature = new Option<double>("--temperature") { Description = "0 for greedy.", DefaultValueFactory = _ => 0 };
+        var best = new Option<int>("--best") { Description = "Also evaluate @best:K: K samples per function at --best-temperature, the first right on the 3 visible inputs kept, scored on the 13 hidden ones (next to greedy scored the same way). 0: off.", DefaultValueFactory = _ => 0 };
+        var bestTemperature = new Option<double>("--best-temperature") { Description = "Sampling temperature of --best.", DefaultValueFactory = _ => 0.8 };
         var show = new Option<int>("--show") { Description = "Print this many examples per tier (source, model bytes, compiler bytes, outcome).", DefaultValueFactory = _ => 0 };
         var json = new Option<bool>("--json") { Description = "Print the figures as JSON on stdout." };
         var threads = new Option<int>("--threads") { Description = "Threads.", DefaultValueFactory = _ => Environment.ProcessorCount };
         var cmd = new Command("eval", "Hidden-test pass rate of a checkpoint on held-out exprgen functions, per tier, judged in the sandbox: first on the functions whose body never occurs in its corpus (the headline), then on all, with exact-match bytes, next to the trivial baseline (the held-out set's most frequent compiler output given for every function).");
-        foreach (var o in new Option[] { checkpoint, tiers, count, seed, target, corpus, temperature, show, json, threads }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { checkpoint, tiers, count, seed, target, corpus, temperature, best, bestTemperature, show, json, threads }) cmd.Options.Add(o);
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             var tierList = CorpusOptions.ParseTiers(pr.GetValue(tiers));
             if (tierList.FirstOrDefault(x => !ExprGen.Judgeable(x)) is > 0 and var unjudged)
                 throw new UserError($"--tiers: tier {unjudged} functions take pointers, which the held-out judge cannot pass; the built-in tasks are their test (tiers 1 to 4 can be held out)");
+            int bestK = pr.GetValue(best);
+            if (bestK is < 0 or > Contenders.Search.SearchStrategy.MaxCandidates)
+                throw new UserError($"--best must be 0 (off) or 1 to {Contenders.Search.SearchStrategy.MaxCandidates}, got {bestK}");
+            if (bestK > 1 && !(pr.GetValue(bestTemperature) > 0)) throw new UserError("--best K > 1 needs --best-temperature above 0: greedy draws the same bytes K times");
             Rows.Use(pr.GetValue(threads));
             var loaded = Checkpoint.Load(pr.GetValue(checkpoint)!);
             var model = loaded.Model;
@@ -71,10 +77,25 @@ public static class NeuralCommand
                     foreach (var r in results.Take(pr.GetValue(show)))
                         Console.Error.WriteLine($"  {Tokenizer.Normalize(r.Item.Source)}\n    model    {Convert.ToHexStringLower(r.Bytes)}\n    compiler {Convert.ToHexStringLower(r.Item.Reference)}\n    {r.Outcome}{(r.ExactMatch ? ", exact" : "")}{(r.Item.Seen ? ", seen in training" : "")}");
                     var outcomes = results.GroupBy(r => r.Outcome).ToDictionary(g => g.Key, g => g.Count());
+                    object? search = null;
+                    if (bestK > 0)
+                    {
+                        var greedyHidden = EvaluationSummary.Of(await Evaluation.BestOfAsync(model, items, judge, 1, 0, 1, ct));
+                        var picked = await Evaluation.BestOfAsync(model, items, judge, bestK, pr.GetValue(bestTemperature), 1, ct);
+                        var bs = EvaluationSummary.Of(picked);
+                        var inv = CultureInfo.InvariantCulture;
+                        Console.Error.WriteLine(string.Create(inv, $"tier {tier}, scored on the {ExprJudge.Hidden.Count} hidden inputs only (visible: {string.Join(',', ExprJudge.Visible)}):"));
+                        Console.Error.WriteLine($"  greedy:  {greedyHidden}");
+                        Console.Error.WriteLine(string.Create(inv, $"  @best:{bestK} at T={pr.GetValue(bestTemperature)}: {bs}; {picked.Count(p => p.Outcome == "none_passed_visible")} with no sample right on the visible inputs"));
+                        search = new { k = bestK, temperature = pr.GetValue(bestTemperature), visible = ExprJudge.Visible, hidden = ExprJudge.Hidden.Count,
+                            greedy_unseen_passed = greedyHidden.UnseenPassed, greedy_unseen_pass_rate = Math.Round(greedyHidden.UnseenPassRate, 4),
+                            best_unseen_passed = bs.UnseenPassed, best_unseen_pass_rate = Math.Round(bs.UnseenPassRate, 4), best_passed = bs.Passed, best_pass_rate = Math.Round(bs.PassRate, 4),
+                            none_passed_visible = picked.Count(p => p.Outcome == "none_passed_visible") };
+                    }
                     rows.Add(new { tier, unseen = s.UnseenCount, unseen_passed = s.UnseenPassed, unseen_pass_rate = Math.Round(s.UnseenPassRate, 4),
                         count = s.Count, passed = s.Passed, exact = s.Exact, pass_rate = Math.Round(s.PassRate, 4), exact_rate = Math.Round(s.ExactRate, 4),
                         baseline_unseen_passed = b.UnseenPassed, baseline_unseen_pass_rate = Math.Round(b.UnseenPassRate, 4), baseline_passed = b.Passed,
-                        baseline_pass_rate = Math.Round(b.PassRate, 4), outcomes });
+                        baseline_pass_rate = Math.Round(b.PassRate, 4), outcomes, search });
                 }
                 if (pr.GetValue(json)) Console.WriteLine(JsonSerializer.Serialize(new { checkpoint = pr.GetValue(checkpoint), target = t.Id, seed = pr.GetValue(seed), tiers = rows }));
                 return 0;

@@ -54,6 +54,41 @@ public static class Evaluation
         return result;
     }
 
+    /// <summary>
+    /// <c>@best:K</c> on held-out functions, as a searching contender does on a task: K samples per
+    /// function (seeded), each run on all inputs in the sandbox; the pick is the first sample right
+    /// on the visible inputs (<see cref="ExprJudge.Visible"/>), or the first sample when none is; it
+    /// passes when it is right on every hidden input. Only the hidden inputs score, so a search that
+    /// filters on the visible ones cannot pass by having seen the answers. K = 1 at temperature 0 is
+    /// greedy decoding scored the same way, the like-for-like comparison.
+    /// </summary>
+    public static async Task<IReadOnlyList<EvaluatedItem>> BestOfAsync(Transformer model, IReadOnlyList<HeldOutItem> items, ExprJudge judge,
+        int k, double temperature, ulong seed, CancellationToken ct)
+    {
+        var prompts = items.SelectMany(i => Enumerable.Repeat(Tokenizer.Prompt(i.Source, Tokenizer.Tag(i.Target)), k)).ToList();
+        var outputs = Generate(model, prompts, new SamplingOptions(temperature, MaxCodeTokens, seed));
+        var result = new EvaluatedItem[items.Count];
+        foreach (var group in Enumerable.Range(0, items.Count).GroupBy(i => items[i].Target.Isa))
+        {
+            var idx = group.ToList();
+            var verdicts = await judge.RunAsync(group.Key, [.. idx.SelectMany(i => Enumerable.Range(0, k).Select(s => outputs[i * k + s]?.Bytes ?? []))], ct);
+            for (int n = 0; n < idx.Count; n++)
+            {
+                int i = idx[n];
+                var item = items[i];
+                if (outputs[i * k] is null) { result[i] = new EvaluatedItem(item, [], false, false, false, "prompt_too_long"); continue; }
+                int pick = Enumerable.Range(0, k).FirstOrDefault(s => verdicts[n * k + s].PassesOn(item.Expected, ExprJudge.Visible), -1);
+                int chosen = Math.Max(pick, 0);
+                var o = outputs[i * k + chosen]!;
+                var v = verdicts[n * k + chosen];
+                bool passed = pick >= 0 && v.PassesOn(item.Expected, ExprJudge.Hidden);
+                result[i] = new EvaluatedItem(item, o.Bytes, o.Finished, o.Bytes.AsSpan().SequenceEqual(item.Reference), passed,
+                    passed ? "passed" : pick < 0 ? "none_passed_visible" : "failed_hidden");
+            }
+        }
+        return result;
+    }
+
     /// <summary>The trivial baseline: the held-out set's most frequent compiler output (the first in
     /// hex order on a tie) given as the answer to every function, judged like the model's. It is
     /// picked with the answers in view, so it flatters the baseline, never the model.</summary>

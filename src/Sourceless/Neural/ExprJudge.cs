@@ -14,6 +14,10 @@ namespace Sourceless.Neural;
 public sealed record ExprVerdict(string Outcome, int[]? Values, string Detail)
 {
     public bool Passes(int[]? expected) => Outcome == "ok" && expected is not null && Values is not null && Values.AsSpan().SequenceEqual(expected);
+
+    /// <summary>Right on the given inputs only (indices into <see cref="ExprJudge.Inputs"/>).</summary>
+    public bool PassesOn(int[]? expected, IReadOnlyList<int> inputs) =>
+        Outcome == "ok" && expected is not null && Values is { } v && v.Length == expected.Length && inputs.All(i => v[i] == expected[i]);
 }
 
 /// <summary>
@@ -28,6 +32,21 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
 {
     /// <summary>The hidden inputs (a, b, c); a function of fewer parameters ignores the rest.</summary>
     public static IReadOnlyList<int[]> Inputs { get; } = MakeInputs();
+
+    /// <summary>The inputs a search may look at (<c>neural eval --best K</c>): 3 of the 16, seeded,
+    /// as a task shows a contender its visible cases. <see cref="Hidden"/> are the rest, the only
+    /// ones a search's pick is scored on.</summary>
+    public static IReadOnlyList<int> Visible { get; } = PickVisible();
+
+    public static IReadOnlyList<int> Hidden { get; } = [.. Enumerable.Range(0, Inputs.Count).Except(Visible)];
+
+    private static int[] PickVisible()
+    {
+        var rng = new Tasks.SplitMix64(Tasks.SplitMix64.SeedFrom(20261205, "exprjudge-visible"));
+        var order = Enumerable.Range(0, Inputs.Count).ToArray();
+        for (int i = order.Length - 1; i > 0; i--) { int j = rng.Next(i + 1); (order[i], order[j]) = (order[j], order[i]); }
+        return [.. order.Take(3).Order()];
+    }
 
     private static int[][] MakeInputs()
     {

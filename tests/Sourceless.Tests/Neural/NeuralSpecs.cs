@@ -131,6 +131,37 @@ public sealed class NeuralSpecs : IDisposable
     }
 
     [Fact]
+    public async Task Best_of_K_on_held_out_functions_keeps_a_sample_right_on_the_visible_inputs_and_scores_it_on_the_hidden_ones()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(3, ExprJudge.Visible.Count);
+        Assert.Equal(Enumerable.Range(0, ExprJudge.Inputs.Count), ExprJudge.Visible.Concat(ExprJudge.Hidden).Order());
+        var target = Target.Parse("x86_64/gcc/-O2");
+        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge-best"));
+        var compiler = new CorpusCompiler(_tmp.Sub("cache"), _tmp.Sub("cache/.work"), ToolRunner.Shared);
+        var items = await HeldOut.BuildAsync([1], 24, HeldOut.DefaultSeed, target, compiler, judge, null, ct);
+        var model = Checkpoint.Load(Checkpoint.ShippedPath).Model;
+
+        // K = 1 at temperature 0 is greedy decoding, scored on the hidden inputs only.
+        var greedy = await Evaluation.RunAsync(model, items, judge, new SamplingOptions(0, Evaluation.MaxCodeTokens, 1), ct);
+        var one = await Evaluation.BestOfAsync(model, items, judge, 1, 0, 1, ct);
+        Assert.Equal(greedy.Select(g => Convert.ToHexString(g.Bytes)), one.Select(o => Convert.ToHexString(o.Bytes)));
+        Assert.All(greedy.Zip(one).Where(p => p.First.Passed), p => Assert.True(p.Second.Passed, p.First.Item.Source));
+
+        // The pick of eight samples: run again, a pass is right on all sixteen inputs, a hidden
+        // failure is right on the visible ones and wrong on a hidden one.
+        var best = await Evaluation.BestOfAsync(model, items, judge, 8, 0.8, 1, ct);
+        var again = await judge.RunAsync(target.Isa, [.. best.Select(b => b.Bytes)], ct);
+        Assert.Contains(best, b => b.Passed);
+        Assert.All(best.Zip(again).Where(p => p.First.Passed), p => Assert.True(p.Second.Passes(p.First.Item.Expected)));
+        Assert.All(best.Zip(again).Where(p => p.First.Outcome == "failed_hidden"), p =>
+            Assert.True(p.Second.PassesOn(p.First.Item.Expected, ExprJudge.Visible) && !p.Second.PassesOn(p.First.Item.Expected, ExprJudge.Hidden)));
+        // Seeded: the same call draws the same samples.
+        var twice = await Evaluation.BestOfAsync(model, items, judge, 8, 0.8, 1, ct);
+        Assert.Equal(best.Select(b => Convert.ToHexString(b.Bytes)), twice.Select(b => Convert.ToHexString(b.Bytes)));
+    }
+
+    [Fact]
     public async Task A_run_started_from_a_checkpoint_with_a_longer_context_keeps_its_weights_and_its_corpus_recipe()
     {
         var ct = TestContext.Current.CancellationToken;
