@@ -20,7 +20,7 @@ public static class TrainCommand
         var layers = new Option<int>("--layers") { Description = "Transformer layers.", DefaultValueFactory = _ => 3 };
         var heads = new Option<int>("--heads") { Description = "Attention heads (must divide --dim).", DefaultValueFactory = _ => 4 };
         var mlp = new Option<int>("--mlp") { Description = "MLP width (default 4 x --dim)." };
-        var context = new Option<int>("--context") { Description = "Longest sequence in tokens (prompt + code + EOS); longer pairs are left out.", DefaultValueFactory = _ => 192 };
+        var context = new Option<int>("--context") { Description = "Longest sequence in tokens (prompt + code + EOS); longer pairs are left out. A batch is padded only to its longest pair, so a long context costs short pairs only its position table.", DefaultValueFactory = _ => 1024 };
         var rope = new Option<bool>("--rope") { Description = "Rotary position embeddings in attention (relative positions); --rope false for learned absolute positions only.", DefaultValueFactory = _ => true };
         var seed = new Option<ulong>("--seed") { Description = "Seed of the initial weights and the data order.", DefaultValueFactory = _ => 1 };
         var threads = new Option<int>("--threads") { Description = "Threads (OpenBLAS and row loops). Same seed and thread count give the same weights.", DefaultValueFactory = _ => Environment.ProcessorCount };
