@@ -99,7 +99,7 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
         string folder = Path.Combine(workDir, "oracle-" + Workspace.Hash(target.Id + string.Join("\0", functions.Select(f => f.Source + f.Function)))[..16]);
         Directory.CreateDirectory(folder);
         var fns = new StringBuilder();
-        var main = new StringBuilder("#include <stdio.h>\n");
+        var main = new StringBuilder("#include <stdio.h>\n#include <unistd.h>\n#include <sys/wait.h>\n");
         main.Append(CultureInfo.InvariantCulture, $"static volatile int in[{Inputs.Count}][3] = {{{string.Join(", ", Inputs.Select(i => $"{{{i[0]}, {i[1]}, {i[2]}}}"))}}};\n");
         var calls = new StringBuilder();
         for (int i = 0; i < functions.Count; i++)
@@ -110,8 +110,11 @@ public sealed partial class ExprJudge(Sandbox.Sandbox sandbox, ToolRunner tools,
             fns.Append(CultureInfo.InvariantCulture, $"#define {name} sl_fn_{i}\n{source}\n#undef {name}\n");
             var types = string.Join(", ", Enumerable.Range(0, arity).Select(j => "int"));
             main.Append(CultureInfo.InvariantCulture, $"int sl_fn_{i}({(arity == 0 ? "void" : types)});\n");
+            // Each function in a child of its own with an alarm: one that hangs (a loop whose
+            // arithmetic overflows is undefined, and gcc may drop its bound) gets no answers, and
+            // the functions after it still do. The child's buffered line is lost if it is killed.
             calls.Append(CultureInfo.InvariantCulture,
-                $"    printf(\"%d ok\", {i}); for (int k = 0; k < {Inputs.Count}; k++) printf(\" %d\", sl_fn_{i}({string.Join(", ", Enumerable.Range(0, arity).Select(j => $"in[k][{j}]"))})); printf(\"\\n\"); fflush(stdout);\n");
+                $"    {{ pid_t p = fork(); if (p == 0) {{ alarm({(target.Isa.IsNative ? 2 : 10)}); printf(\"%d ok\", {i}); for (int k = 0; k < {Inputs.Count}; k++) printf(\" %d\", sl_fn_{i}({string.Join(", ", Enumerable.Range(0, arity).Select(j => $"in[k][{j}]"))})); printf(\"\\n\"); fflush(stdout); _exit(0); }} if (p > 0) waitpid(p, 0, 0); }}\n");
         }
         main.Append("int main(void)\n{\n").Append(calls).Append("    return 0;\n}\n");
         string fnsPath = Path.Combine(folder, "fns.c"), mainPath = Path.Combine(folder, "main.c"), exe = Path.Combine(folder, "oracle");

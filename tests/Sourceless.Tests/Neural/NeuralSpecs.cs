@@ -112,6 +112,23 @@ public sealed class NeuralSpecs : IDisposable
     }
 
     [Fact]
+    public async Task A_reference_that_hangs_leaves_only_itself_without_answers()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge-hang"));
+        (string, string)[] functions =
+        [
+            ("int f0(int a)\n{\n    return a + 1;\n}\n", "f0"),
+            ("int f1(int a)\n{\n    if (a == 0)\n        for (;;) {}\n    return a;\n}\n", "f1"), // the first input is 0
+            ("int f2(int a, int b)\n{\n    return a * b;\n}\n", "f2"),
+        ];
+        var expected = await judge.ExpectedAsync(Target.Parse("x86_64/gcc/-O2"), functions, ct);
+        Assert.Equal(ExprJudge.Inputs.Select(i => i[0] + 1), expected[0]!);
+        Assert.Null(expected[1]);
+        Assert.Equal(ExprJudge.Inputs.Select(i => unchecked(i[0] * i[1])), expected[2]!);
+    }
+
+    [Fact]
     public async Task Tier_4_loops_arrays_and_structs_run_to_the_end_in_the_judge_and_the_compilers_bytes_pass()
     {
         var ct = TestContext.Current.CancellationToken;
