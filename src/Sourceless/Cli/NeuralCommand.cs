@@ -43,8 +43,7 @@ public static class NeuralCommand
         cmd.SetAction((pr, ct) => CliAction.RunAsync(async () =>
         {
             var tierList = CorpusOptions.ParseTiers(pr.GetValue(tiers));
-            if (tierList.FirstOrDefault(x => !ExprGen.Judgeable(x)) is > 0 and var unjudged)
-                throw new UserError($"--tiers: tier {unjudged} functions take pointers, which the held-out judge cannot pass; the built-in tasks are their test (tiers 1 to 4 can be held out)");
+            ExprGen.RequireJudgeable(tierList, "--tiers");
             int bestK = pr.GetValue(best);
             if (bestK is < 0 or > Contenders.Search.SearchStrategy.MaxCandidates)
                 throw new UserError($"--best must be 0 (off) or 1 to {Contenders.Search.SearchStrategy.MaxCandidates}, got {bestK}");

@@ -26,6 +26,13 @@ public static partial class ExprGen
     /// (<see cref="Neural.ExprJudge"/>) can run them on its hidden inputs.</summary>
     public static bool Judgeable(int tier) => tier is >= 1 and <= 4;
 
+    /// <summary>Refuses a held-out tier the judge cannot run, naming the option it came from.</summary>
+    public static void RequireJudgeable(IEnumerable<int> tiers, string option)
+    {
+        if (tiers.FirstOrDefault(t => !Judgeable(t)) is > 0 and var unjudged)
+            throw new UserError($"{option}: tier {unjudged} functions take pointers, which the held-out judge cannot pass; the built-in tasks are their test (tiers 1 to 4 can be held out)");
+    }
+
     public static CorpusProgram Program(ulong seed, int tier, long index)
     {
         var rng = new SplitMix64(SplitMix64.SeedFrom(seed, "exprgen", tier, index));
@@ -83,10 +90,18 @@ public static partial class ExprGen
     /// <summary>The name of the function an exprgen program is made for, from its program id
     /// ("exprgen/t5/12/7" is f7). Not from the record's program index: in a corpus of several tiers
     /// that counts on across tiers, while each tier's programs are numbered from 0.</summary>
-    public static string? OwnFunction(string programId)
+    public static string? OwnFunction(string programId) => ParseId(programId) is { } id ? $"f{id.Index}" : null;
+
+    /// <summary>Tier, seed and index of an exprgen program id as <see cref="Program"/> writes it
+    /// ("exprgen/t5/12/7"), or null for any other id.</summary>
+    public static (int Tier, ulong Seed, long Index)? ParseId(string programId)
     {
         var parts = programId.Split('/');
-        return parts.Length == 4 && parts[0] == "exprgen" && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out long i) ? $"f{i}" : null;
+        return parts.Length == 4 && parts[0] == "exprgen" && parts[1].StartsWith('t')
+            && int.TryParse(parts[1][1..], NumberStyles.None, CultureInfo.InvariantCulture, out int tier)
+            && ulong.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out ulong seed)
+            && long.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out long index)
+            ? (tier, seed, index) : null;
     }
 
     private static string Params(IEnumerable<string> ps) => string.Join(", ", ps.Select(p => "int " + p));

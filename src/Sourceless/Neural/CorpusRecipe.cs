@@ -27,9 +27,7 @@ public sealed record CorpusRecipe(
         var other = 0L;
         foreach (string id in programIds)
         {
-            var parts = id.Split('/');
-            if (parts.Length == 4 && parts[0] == ExprGenerator && parts[1].StartsWith('t')
-                && int.TryParse(parts[1][1..], out int tier) && ulong.TryParse(parts[2], out ulong seed) && long.TryParse(parts[3], out long index))
+            if (ExprGen.ParseId(id) is var (tier, seed, index))
                 most[(tier, seed)] = Math.Max(most.GetValueOrDefault((tier, seed), -1), index);
             else other++;
         }

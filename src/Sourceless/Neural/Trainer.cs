@@ -76,8 +76,7 @@ public sealed class Trainer(TrainOptions options)
     public async Task<TrainResult> RunAsync(CancellationToken ct)
     {
         options.Config.Validate();
-        if (options.EvalTiers.FirstOrDefault(t => !ExprGen.Judgeable(t)) is > 0 and var unjudged)
-            throw new UserError($"--eval-tiers: tier {unjudged} functions take pointers, which the held-out judge cannot pass; the built-in tasks are their test (tiers 1 to 4 can be held out)");
+        ExprGen.RequireJudgeable(options.EvalTiers, "--eval-tiers");
         // The held-out judge builds harness/exprcheck.c: find the resources now, not at the first evaluation.
         if (options.EvalCount > 0) _ = Harness.SourcelessHome.HarnessDir;
         Directory.CreateDirectory(options.Out);

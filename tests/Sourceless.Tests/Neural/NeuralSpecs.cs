@@ -25,6 +25,10 @@ public sealed class NeuralSpecs : IDisposable
         return folder;
     }
 
+    private ExprJudge Judge(string folder) => new(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub(folder));
+
+    private CorpusCompiler Compiler() => new(_tmp.Sub("cache"), _tmp.Sub("cache/.work"), ToolRunner.Shared);
+
     private TrainOptions Options(string corpus, string outDir) => new()
     {
         Corpus = [corpus], Out = outDir, Config = Small, Batch = 8, Steps = 24, WarmupSteps = 4, EvalCount = 0, EvalEvery = 1000,
@@ -94,8 +98,8 @@ public sealed class NeuralSpecs : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var target = Target.Parse("x86_64/gcc/-O2");
-        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge"));
-        var compiler = new CorpusCompiler(_tmp.Sub("cache"), _tmp.Sub("cache/.work"), ToolRunner.Shared);
+        var judge = Judge("judge");
+        var compiler = Compiler();
         var items = await HeldOut.BuildAsync([1], 16, 77, target, compiler, judge, null, ct);
         Assert.Equal(16, items.Count);
         Assert.All(items, i => Assert.NotNull(i.Expected));
@@ -115,7 +119,7 @@ public sealed class NeuralSpecs : IDisposable
     public async Task A_reference_that_hangs_leaves_only_itself_without_answers()
     {
         var ct = TestContext.Current.CancellationToken;
-        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge-hang"));
+        var judge = Judge("judge-hang");
         (string, string)[] functions =
         [
             ("int f0(int a)\n{\n    return a + 1;\n}\n", "f0"),
@@ -133,8 +137,8 @@ public sealed class NeuralSpecs : IDisposable
     {
         var ct = TestContext.Current.CancellationToken;
         var target = Target.Parse("x86_64/gcc/-O2");
-        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge4"));
-        var compiler = new CorpusCompiler(_tmp.Sub("cache"), _tmp.Sub("cache/.work"), ToolRunner.Shared);
+        var judge = Judge("judge4");
+        var compiler = Compiler();
         var items = await HeldOut.BuildAsync([4], 24, 77, target, compiler, judge, null, ct);
         // Those whose bytes read a constant pool in .rodata are left out: they cannot run alone.
         Assert.InRange(items.Count, 12, 24);
@@ -154,8 +158,8 @@ public sealed class NeuralSpecs : IDisposable
         Assert.Equal(3, ExprJudge.Visible.Count);
         Assert.Equal(Enumerable.Range(0, ExprJudge.Inputs.Count), ExprJudge.Visible.Concat(ExprJudge.Hidden).Order());
         var target = Target.Parse("x86_64/gcc/-O2");
-        var judge = new ExprJudge(new Sourceless.Sandbox.Sandbox(Sourceless.Sandbox.SandboxLimits.Default, 2), ToolRunner.Shared, _tmp.Sub("judge-best"));
-        var compiler = new CorpusCompiler(_tmp.Sub("cache"), _tmp.Sub("cache/.work"), ToolRunner.Shared);
+        var judge = Judge("judge-best");
+        var compiler = Compiler();
         var items = await HeldOut.BuildAsync([1], 24, HeldOut.DefaultSeed, target, compiler, judge, null, ct);
         var model = Checkpoint.Load(Checkpoint.ShippedPath).Model;
 
